@@ -1,0 +1,38 @@
+//! # impactmap
+//!
+//! Incident-proximity mapping: defensible, exact figures for how close strikes
+//! (missiles, drones, air raids) landed to protected sites (embassies,
+//! consulates, energy facilities, hospitals), with their provenance, plus
+//! QGIS-ready layers and report maps.
+//!
+//! Coordinates are WGS84 longitude/latitude in degrees (EPSG:4326, RFC 7946
+//! axis order: `x` = longitude, `y` = latitude). Distances are geodesic on the
+//! WGS84 ellipsoid, in metres; bearings are degrees clockwise from true north.
+//!
+//! Data flows one way: [`io`] reads files into the [`model`], [`proximity`]
+//! computes figures with [`geodesy`], and the writers in [`io`] and
+//! [`render`] turn them into tables, layers and maps.
+//!
+//! ```
+//! use impactmap::geodesy::{distance_m, point_to_polygon};
+//! use geo_types::{point, polygon};
+//!
+//! // A 1-degree meridian arc at the equator is 110 574.389 m (WGS84).
+//! let d = distance_m(point!(x: 0.0, y: 0.0), point!(x: 0.0, y: 1.0));
+//! assert!((d - 110_574.389).abs() < 0.001);
+//!
+//! // A point inside a footprint is 0 m from it.
+//! let square = polygon![(x: 30.0, y: 50.0), (x: 30.001, y: 50.0), (x: 30.001, y: 50.001), (x: 30.0, y: 50.001)];
+//! assert_eq!(point_to_polygon(point!(x: 30.0005, y: 50.0005), &square).distance_m, 0.0);
+//! ```
+
+pub mod cli;
+pub mod geodesy;
+pub mod io;
+pub mod model;
+pub mod projection;
+pub mod proximity;
+pub mod render;
+pub mod style;
+
+pub use model::{Incident, Location, Site};

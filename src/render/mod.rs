@@ -1,0 +1,1 @@
+//! Report maps and charts (to come).
