@@ -1,1 +1,53 @@
-//! Command-line interface.
+//! Command-line interface: argument definitions, one module per subcommand.
+
+mod input;
+mod proximity;
+
+pub use input::{InputArgs, LoadedCase};
+pub use proximity::ProximityArgs;
+
+use clap::{Parser, Subcommand};
+
+/// impactmap: exact proximity figures, QGIS layers and report maps for strikes
+/// near protected sites.
+#[derive(Debug, Parser)]
+#[command(name = "impactmap", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Distance, bearing and inside/outside from each incident to its nearest site (or every site within a distance).
+    #[command(after_help = proximity::EXAMPLES)]
+    Proximity(ProximityArgs),
+}
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Proximity(args) => proximity::run(&args),
+    }
+}
+
+/// Exit code for an error: 2 for bad input or usage, 1 for other failures.
+pub fn exit_code(err: &anyhow::Error) -> i32 {
+    let bad_input = err.chain().any(|e| {
+        e.is::<crate::io::InputError>()
+            || e.is::<crate::proximity::UnknownSite>()
+            || e.is::<UsageError>()
+    });
+    if bad_input {
+        2
+    } else {
+        1
+    }
+}
+
+/// A command line that parses but makes no sense (conflicting or missing options).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);

@@ -29,19 +29,31 @@ pub fn geodesic_circle(centre: Point<f64>, radius_m: f64, max_error_m: f64) -> P
 /// An annular sector between radii `inner_m` and `outer_m` (metres) and
 /// bearings `from_deg` to `to_deg` clockwise (degrees), counter-clockwise, closed.
 /// With `inner_m == 0` it is a pie slice.
-pub fn geodesic_sector(centre: Point<f64>, inner_m: f64, outer_m: f64, from_deg: f64, to_deg: f64, max_error_m: f64) -> Polygon<f64> {
+pub fn geodesic_sector(
+    centre: Point<f64>,
+    inner_m: f64,
+    outer_m: f64,
+    from_deg: f64,
+    to_deg: f64,
+    max_error_m: f64,
+) -> Polygon<f64> {
     let mut span = (to_deg - from_deg).rem_euclid(360.0);
     if span == 0.0 {
         span = 360.0;
     }
-    let steps = ((vertices_for_accuracy(outer_m, max_error_m) as f64 * span / 360.0).ceil() as usize).max(2);
+    let steps = ((vertices_for_accuracy(outer_m, max_error_m) as f64 * span / 360.0).ceil()
+        as usize)
+        .max(2);
     // Outer arc clockwise would make the ring clockwise; walk the outer arc
     // from `to` back to `from` (counter-clockwise), then the inner arc forward.
     let mut pts: Vec<Coord<f64>> = (0..=steps)
         .map(|i| destination(centre, to_deg - span * i as f64 / steps as f64, outer_m).0)
         .collect();
     if inner_m > 0.0 {
-        pts.extend((0..=steps).map(|i| destination(centre, from_deg + span * i as f64 / steps as f64, inner_m).0));
+        pts.extend(
+            (0..=steps)
+                .map(|i| destination(centre, from_deg + span * i as f64 / steps as f64, inner_m).0),
+        );
     } else {
         pts.push(centre.0);
     }

@@ -88,15 +88,30 @@ fn refine_edge(p: Point<f64>, a: Point<f64>, b: Point<f64>, t0: f64) -> EdgeNear
     let (len, azi_a, _) = inverse(a, b);
     if len < 1e-9 {
         let (d, _, _) = inverse(p, a);
-        return EdgeNearest { point: a, distance_m: d, edge_azimuth_deg: azi_a, at_vertex: true };
+        return EdgeNearest {
+            point: a,
+            distance_m: d,
+            edge_azimuth_deg: azi_a,
+            at_vertex: true,
+        };
     }
     let mut s = t0 * len;
-    let mut best = EdgeNearest { point: a, distance_m: f64::INFINITY, edge_azimuth_deg: azi_a, at_vertex: true };
+    let mut best = EdgeNearest {
+        point: a,
+        distance_m: f64::INFINITY,
+        edge_azimuth_deg: azi_a,
+        at_vertex: true,
+    };
     for _ in 0..30 {
         let (x, azi_line) = destination_with_azimuth(a, azi_a, s);
         let (d, _, azi_px) = inverse(p, x);
         let at_vertex = s <= 0.0 || s >= len;
-        let here = EdgeNearest { point: x, distance_m: d, edge_azimuth_deg: azi_line, at_vertex };
+        let here = EdgeNearest {
+            point: x,
+            distance_m: d,
+            edge_azimuth_deg: azi_line,
+            at_vertex,
+        };
         if d < best.distance_m {
             best = here;
         }
@@ -125,7 +140,10 @@ fn rings(poly: &Polygon<f64>) -> impl Iterator<Item = (bool, &LineString<f64>)> 
 
 /// Twice the signed planar area of a ring in lon/lat: positive when counter-clockwise.
 fn signed_area2(ring: &LineString<f64>) -> f64 {
-    ring.0.windows(2).map(|w| w[0].x * w[1].y - w[1].x * w[0].y).sum()
+    ring.0
+        .windows(2)
+        .map(|w| w[0].x * w[1].y - w[1].x * w[0].y)
+        .sum()
 }
 
 /// Exact geodesic distance from `p` to a polygon whose edges are geodesics.
@@ -170,8 +188,16 @@ pub fn point_to_polygon(p: Point<f64>, poly: &Polygon<f64>) -> PolygonNearest {
             if lower > bound {
                 continue;
             }
-            let e = refine_edge(p, Point(w[0]), Point(w[1]), planar_parameter(ax, ay, bx, by));
-            if best.as_ref().is_none_or(|(b, ..)| e.distance_m < b.distance_m) {
+            let e = refine_edge(
+                p,
+                Point(w[0]),
+                Point(w[1]),
+                planar_parameter(ax, ay, bx, by),
+            );
+            if best
+                .as_ref()
+                .is_none_or(|(b, ..)| e.distance_m < b.distance_m)
+            {
                 let len = (bx - ax).hypot(by - ay);
                 best = Some((e, exterior, ring, len));
                 bound = bound.min(e.distance_m);
@@ -220,7 +246,10 @@ fn edge_bounds(frame: &LocalFrame, ax: f64, ay: f64, bx: f64, by: f64) -> (f64, 
     let reach = ax.hypot(ay).max(bx.hypot(by)) * 1.01 + 1.0;
     let eps = frame.relative_error(reach);
     let delta = frame.sag_m(len * (1.0 + eps));
-    ((approx / (1.0 + eps) - delta).max(0.0), approx * (1.0 + eps) + delta)
+    (
+        (approx / (1.0 + eps) - delta).max(0.0),
+        approx * (1.0 + eps) + delta,
+    )
 }
 
 /// Exact geodesic distance from `p` to a multipolygon: the minimum over its
@@ -231,8 +260,15 @@ pub fn point_to_multipolygon(p: Point<f64>, mp: &MultiPolygon<f64>) -> PolygonNe
         let n = point_to_polygon(p, poly);
         let better = match &best {
             None => true,
-            Some(b) => (n.inside && !b.inside)
-                || (n.inside == b.inside && if n.inside { n.boundary_distance_m > b.boundary_distance_m } else { n.distance_m < b.distance_m }),
+            Some(b) => {
+                (n.inside && !b.inside)
+                    || (n.inside == b.inside
+                        && if n.inside {
+                            n.boundary_distance_m > b.boundary_distance_m
+                        } else {
+                            n.distance_m < b.distance_m
+                        })
+            }
         };
         if better {
             best = Some(n);
@@ -266,7 +302,11 @@ mod tests {
     fn inside_boundary_and_vertex_give_zero() {
         let sq = square(30.49, 50.46, 0.001);
         // Centre, a vertex, and a point on the western edge (a meridian, hence a geodesic).
-        for q in [point!(x: 30.4905, y: 50.4605), point!(x: 30.49, y: 50.46), point!(x: 30.49, y: 50.4605)] {
+        for q in [
+            point!(x: 30.4905, y: 50.4605),
+            point!(x: 30.49, y: 50.46),
+            point!(x: 30.49, y: 50.4605),
+        ] {
             let n = point_to_polygon(q, &sq);
             assert_eq!(n.distance_m, 0.0, "{q:?}");
             assert!(n.inside);
@@ -287,7 +327,12 @@ mod tests {
         let sagitta = len * len * phi.tan() / (8.0 * n);
         let r = point_to_polygon(point!(x: 30.4905, y: 50.46), &sq);
         assert!(!r.inside);
-        assert!((r.distance_m - sagitta).abs() < 0.01 * sagitta, "{} vs {}", r.distance_m, sagitta);
+        assert!(
+            (r.distance_m - sagitta).abs() < 0.01 * sagitta,
+            "{} vs {}",
+            r.distance_m,
+            sagitta
+        );
         assert!((r.bearing_deg.unwrap() - 180.0).abs() < 1e-6);
     }
 
@@ -306,7 +351,11 @@ mod tests {
     fn meridian_edge_distance_is_equator_arc() {
         let sq = polygon![(x: 0.0, y: -1.0), (x: 1.0, y: -1.0), (x: 1.0, y: 1.0), (x: 0.0, y: 1.0)];
         let n = point_to_polygon(point!(x: -0.002, y: 0.0), &sq);
-        assert!((n.distance_m - WGS84_A * 0.002_f64.to_radians()).abs() < 1e-7, "{}", n.distance_m);
+        assert!(
+            (n.distance_m - WGS84_A * 0.002_f64.to_radians()).abs() < 1e-7,
+            "{}",
+            n.distance_m
+        );
         assert!((n.bearing_deg.unwrap() - 270.0).abs() < 1e-9);
         assert!(n.boundary_point.y().abs() < 1e-12);
     }

@@ -1,1 +1,12 @@
-//! Readers and writers, one module per format; atomic file writing.
+//! Readers and writers, one module per format, and atomic file writing.
+//!
+//! Every reader reports bad input as an [`InputError`] naming the file, the
+//! feature or line, the field, what is wrong and how to fix it.
+
+pub mod atomic;
+pub mod csv;
+mod error;
+pub mod geojson;
+pub mod table;
+
+pub use error::InputError;

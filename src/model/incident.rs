@@ -67,9 +67,13 @@ impl WeaponCategory {
         Some(match key.as_str() {
             "ballistic_missile" | "ballistic" => Self::BallisticMissile,
             "cruise_missile" | "cruise" => Self::CruiseMissile,
-            "hypersonic_missile" | "hypersonic" | "aeroballistic_missile" => Self::HypersonicMissile,
+            "hypersonic_missile" | "hypersonic" | "aeroballistic_missile" => {
+                Self::HypersonicMissile
+            }
             "attack_drone" | "drone" | "uav" | "loitering_munition" => Self::AttackDrone,
-            "air_strike" | "airstrike" | "air_strike___guided_bomb" | "guided_bomb" | "bomb" => Self::AirStrike,
+            "air_strike" | "airstrike" | "air_strike___guided_bomb" | "guided_bomb" | "bomb" => {
+                Self::AirStrike
+            }
             "artillery" | "rocket" | "rockets" | "mlrs" | "shelling" => Self::Artillery,
             "unknown" | "" => Self::Unknown,
             _ => return None,
@@ -81,17 +85,70 @@ impl WeaponCategory {
     pub fn infer(weapon: &str) -> Self {
         let w = weapon.to_lowercase();
         let has = |words: &[&str]| words.iter().any(|k| w.contains(k));
-        if has(&["kinzhal", "kh-47", "zircon", "tsirkon", "hypersonic", "кинжал", "кінжал"]) {
+        if has(&[
+            "kinzhal",
+            "kh-47",
+            "zircon",
+            "tsirkon",
+            "hypersonic",
+            "кинжал",
+            "кінжал",
+        ]) {
             Self::HypersonicMissile
-        } else if has(&["iskander", "kn-23", "ballistic", "tochka", "s-300", "s-400", "іскандер", "искандер"]) {
+        } else if has(&[
+            "iskander",
+            "kn-23",
+            "ballistic",
+            "tochka",
+            "s-300",
+            "s-400",
+            "іскандер",
+            "искандер",
+        ]) {
             Self::BallisticMissile
-        } else if has(&["kh-101", "kh-555", "kalibr", "kh-22", "kh-32", "cruise", "калібр", "калибр"]) {
+        } else if has(&[
+            "kh-101",
+            "kh-555",
+            "kalibr",
+            "kh-22",
+            "kh-32",
+            "cruise",
+            "калібр",
+            "калибр",
+        ]) {
             Self::CruiseMissile
-        } else if has(&["shahed", "geran", "drone", "uav", "lancet", "шахед", "дрон", "бпла"]) {
+        } else if has(&[
+            "shahed",
+            "geran",
+            "drone",
+            "uav",
+            "lancet",
+            "шахед",
+            "дрон",
+            "бпла",
+        ]) {
             Self::AttackDrone
-        } else if has(&["airstrike", "air strike", "air raid", "bomb", "kab", "fab", "aircraft", "авіа"]) {
+        } else if has(&[
+            "airstrike",
+            "air strike",
+            "air raid",
+            "bomb",
+            "kab",
+            "fab",
+            "aircraft",
+            "авіа",
+        ]) {
             Self::AirStrike
-        } else if has(&["artillery", "shell", "mlrs", "grad", "smerch", "uragan", "rocket", "mortar"]) {
+        } else if has(&[
+            "artillery",
+            "shell",
+            "mlrs",
+            "grad",
+            "smerch",
+            "uragan",
+            "rocket",
+            "mortar",
+        ]) {
             Self::Artillery
         } else {
             Self::Unknown
@@ -134,10 +191,21 @@ impl RelativeDistance {
     /// assert_eq!((i.nominal, i.min, i.max), (26.25, 21.0, 31.5));
     /// ```
     pub fn interval_m(&self, steps: &StepLength) -> Interval {
-        let (lo, hi) = ((self.value - self.tolerance).max(0.0), self.value + self.tolerance);
+        let (lo, hi) = (
+            (self.value - self.tolerance).max(0.0),
+            self.value + self.tolerance,
+        );
         match self.unit {
-            DistanceUnit::Metres => Interval { nominal: self.value, min: lo, max: hi },
-            DistanceUnit::Kilometres => Interval { nominal: self.value * 1e3, min: lo * 1e3, max: hi * 1e3 },
+            DistanceUnit::Metres => Interval {
+                nominal: self.value,
+                min: lo,
+                max: hi,
+            },
+            DistanceUnit::Kilometres => Interval {
+                nominal: self.value * 1e3,
+                min: lo * 1e3,
+                max: hi * 1e3,
+            },
             DistanceUnit::Steps => Interval {
                 nominal: self.value * steps.nominal_m,
                 min: lo * steps.min_m,
@@ -261,19 +329,53 @@ mod tests {
 
     #[test]
     fn infers_categories_from_reported_weapons() {
-        assert_eq!(WeaponCategory::infer("Kinzhal missile (Kh-47M2)"), WeaponCategory::HypersonicMissile);
-        assert_eq!(WeaponCategory::infer("Iskander-type missile"), WeaponCategory::BallisticMissile);
-        assert_eq!(WeaponCategory::infer("attack drones (Shahed)"), WeaponCategory::AttackDrone);
-        assert_eq!(WeaponCategory::infer("airstrike"), WeaponCategory::AirStrike);
+        assert_eq!(
+            WeaponCategory::infer("Kinzhal missile (Kh-47M2)"),
+            WeaponCategory::HypersonicMissile
+        );
+        assert_eq!(
+            WeaponCategory::infer("Iskander-type missile"),
+            WeaponCategory::BallisticMissile
+        );
+        assert_eq!(
+            WeaponCategory::infer("attack drones (Shahed)"),
+            WeaponCategory::AttackDrone
+        );
+        assert_eq!(
+            WeaponCategory::infer("airstrike"),
+            WeaponCategory::AirStrike
+        );
         assert_eq!(WeaponCategory::infer("something"), WeaponCategory::Unknown);
     }
 
     #[test]
     fn relative_distance_in_km_and_metres() {
         let s = StepLength::default();
-        let d = RelativeDistance { value: 50.0, unit: DistanceUnit::Metres, tolerance: 10.0 };
-        assert_eq!(d.interval_m(&s), Interval { nominal: 50.0, min: 40.0, max: 60.0 });
-        let k = RelativeDistance { value: 1.5, unit: DistanceUnit::Kilometres, tolerance: 0.5 };
-        assert_eq!(k.interval_m(&s), Interval { nominal: 1500.0, min: 1000.0, max: 2000.0 });
+        let d = RelativeDistance {
+            value: 50.0,
+            unit: DistanceUnit::Metres,
+            tolerance: 10.0,
+        };
+        assert_eq!(
+            d.interval_m(&s),
+            Interval {
+                nominal: 50.0,
+                min: 40.0,
+                max: 60.0
+            }
+        );
+        let k = RelativeDistance {
+            value: 1.5,
+            unit: DistanceUnit::Kilometres,
+            tolerance: 0.5,
+        };
+        assert_eq!(
+            k.interval_m(&s),
+            Interval {
+                nominal: 1500.0,
+                min: 1000.0,
+                max: 2000.0
+            }
+        );
     }
 }

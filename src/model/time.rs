@@ -84,31 +84,71 @@ impl DateSpan {
             .or_else(|_| DateTime::parse_from_str(t, "%Y-%m-%d %H:%M%:z"))
         {
             let d = dt.date_naive();
-            return Ok(DateSpan { first: d, last: d, precision: TimePrecision::Exact, datetime: Some(dt), original });
+            return Ok(DateSpan {
+                first: d,
+                last: d,
+                precision: TimePrecision::Exact,
+                datetime: Some(dt),
+                original,
+            });
         }
-        for fmt in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
+        for fmt in [
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%d %H:%M",
+        ] {
             if let Ok(ndt) = NaiveDateTime::parse_from_str(t, fmt) {
                 let d = ndt.date();
-                return Ok(DateSpan { first: d, last: d, precision: TimePrecision::Exact, datetime: None, original });
+                return Ok(DateSpan {
+                    first: d,
+                    last: d,
+                    precision: TimePrecision::Exact,
+                    datetime: None,
+                    original,
+                });
             }
         }
         if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-            return Ok(DateSpan { first: d, last: d, precision: TimePrecision::Day, datetime: None, original });
+            return Ok(DateSpan {
+                first: d,
+                last: d,
+                precision: TimePrecision::Day,
+                datetime: None,
+                original,
+            });
         }
         let parts: Vec<&str> = t.split('-').collect();
         match parts[..] {
             [y, m] if y.len() == 4 && m.len() == 2 => {
-                let (y, m): (i32, u32) = (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+                let (y, m): (i32, u32) =
+                    (y.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
                 let first = NaiveDate::from_ymd_opt(y, m, 1).ok_or_else(bad)?;
-                let next = if m == 12 { NaiveDate::from_ymd_opt(y + 1, 1, 1) } else { NaiveDate::from_ymd_opt(y, m + 1, 1) };
+                let next = if m == 12 {
+                    NaiveDate::from_ymd_opt(y + 1, 1, 1)
+                } else {
+                    NaiveDate::from_ymd_opt(y, m + 1, 1)
+                };
                 let last = next.ok_or_else(bad)?.pred_opt().ok_or_else(bad)?;
-                Ok(DateSpan { first, last, precision: TimePrecision::Month, datetime: None, original })
+                Ok(DateSpan {
+                    first,
+                    last,
+                    precision: TimePrecision::Month,
+                    datetime: None,
+                    original,
+                })
             }
             [y] if y.len() == 4 => {
                 let y: i32 = y.parse().map_err(|_| bad())?;
                 let first = NaiveDate::from_ymd_opt(y, 1, 1).ok_or_else(bad)?;
                 let last = NaiveDate::from_ymd_opt(y, 12, 31).ok_or_else(bad)?;
-                Ok(DateSpan { first, last, precision: TimePrecision::Year, datetime: None, original })
+                Ok(DateSpan {
+                    first,
+                    last,
+                    precision: TimePrecision::Year,
+                    datetime: None,
+                    original,
+                })
             }
             _ => Err(bad()),
         }
@@ -181,7 +221,10 @@ mod tests {
     #[test]
     fn parses_each_precision() {
         let m = DateSpan::parse("2022-04").unwrap();
-        assert_eq!((m.first.to_string(), m.last.to_string()), ("2022-04-01".into(), "2022-04-30".into()));
+        assert_eq!(
+            (m.first.to_string(), m.last.to_string()),
+            ("2022-04-01".into(), "2022-04-30".into())
+        );
         assert_eq!(m.precision, TimePrecision::Month);
         let d = DateSpan::parse("2024-01-02").unwrap();
         assert_eq!(d.precision, TimePrecision::Day);
@@ -197,14 +240,28 @@ mod tests {
     #[test]
     fn after_is_three_valued() {
         let notified = DateSpan::parse("2022-04").unwrap();
-        assert_eq!(DateSpan::parse("2024-01-02").unwrap().is_after(&notified), Some(true));
-        assert_eq!(DateSpan::parse("2022-03-10").unwrap().is_after(&notified), Some(false));
-        assert_eq!(DateSpan::parse("2022-04-15").unwrap().is_after(&notified), None);
+        assert_eq!(
+            DateSpan::parse("2024-01-02").unwrap().is_after(&notified),
+            Some(true)
+        );
+        assert_eq!(
+            DateSpan::parse("2022-03-10").unwrap().is_after(&notified),
+            Some(false)
+        );
+        assert_eq!(
+            DateSpan::parse("2022-04-15").unwrap().is_after(&notified),
+            None
+        );
     }
 
     #[test]
     fn week_precision_widens_to_iso_week() {
-        let w = DateSpan::parse("2025-11-13").unwrap().with_precision(TimePrecision::Week);
-        assert_eq!((w.first.to_string(), w.last.to_string()), ("2025-11-10".into(), "2025-11-16".into()));
+        let w = DateSpan::parse("2025-11-13")
+            .unwrap()
+            .with_precision(TimePrecision::Week);
+        assert_eq!(
+            (w.first.to_string(), w.last.to_string()),
+            ("2025-11-10".into(), "2025-11-16".into())
+        );
     }
 }

@@ -16,7 +16,11 @@ pub struct Interval {
 impl Interval {
     /// An exact figure: `min == nominal == max`.
     pub fn exact(value_m: f64) -> Self {
-        Interval { nominal: value_m, min: value_m, max: value_m }
+        Interval {
+            nominal: value_m,
+            min: value_m,
+            max: value_m,
+        }
     }
 
     /// `nominal ± spread`, clamped at 0 below.
@@ -114,7 +118,11 @@ pub struct StepLength {
 
 impl Default for StepLength {
     fn default() -> Self {
-        StepLength { min_m: 0.6, nominal_m: 0.75, max_m: 0.9 }
+        StepLength {
+            min_m: 0.6,
+            nominal_m: 0.75,
+            max_m: 0.9,
+        }
     }
 }
 
@@ -125,7 +133,9 @@ impl StepLength {
             .split(',')
             .map(|p| p.trim().parse::<f64>())
             .collect::<Result<_, _>>()
-            .map_err(|_| format!("`{s}` is not three numbers MIN,NOMINAL,MAX in metres (e.g. 0.6,0.75,0.9)"))?;
+            .map_err(|_| {
+                format!("`{s}` is not three numbers MIN,NOMINAL,MAX in metres (e.g. 0.6,0.75,0.9)")
+            })?;
         match parts[..] {
             [min_m, nominal_m, max_m]
                 if min_m > 0.0 && min_m <= nominal_m && nominal_m <= max_m && max_m < 5.0 =>
@@ -141,7 +151,11 @@ impl StepLength {
 
 impl fmt::Display for StepLength {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "1 step = {} m ({}–{} m)", self.nominal_m, self.min_m, self.max_m)
+        write!(
+            f,
+            "1 step = {} m ({}–{} m)",
+            self.nominal_m, self.min_m, self.max_m
+        )
     }
 }
 
@@ -151,14 +165,21 @@ mod tests {
 
     #[test]
     fn interval_label_matches_report_style() {
-        let i = Interval { nominal: 26.25, min: 21.0, max: 31.5 };
+        let i = Interval {
+            nominal: 26.25,
+            min: 21.0,
+            max: 31.5,
+        };
         assert_eq!(i.to_string(), "26 m (21–32 m)");
         assert_eq!(Interval::exact(0.0).to_string(), "0 m");
     }
 
     #[test]
     fn step_length_parses_and_rejects() {
-        assert_eq!(StepLength::parse("0.6,0.75,0.9").unwrap(), StepLength::default());
+        assert_eq!(
+            StepLength::parse("0.6,0.75,0.9").unwrap(),
+            StepLength::default()
+        );
         assert!(StepLength::parse("0.9,0.75,0.6").is_err());
         assert!(StepLength::parse("abc").is_err());
         assert!(StepLength::parse("1,2").is_err());

@@ -19,7 +19,12 @@ pub enum ProjectionDef {
     /// Oblique stereographic (conformal) centred on (`lon0`, `lat0`) degrees.
     Stereographic { lon0: f64, lat0: f64 },
     /// Lambert conformal conic with standard parallels `lat1`, `lat2` degrees.
-    LambertConformalConic { lon0: f64, lat0: f64, lat1: f64, lat2: f64 },
+    LambertConformalConic {
+        lon0: f64,
+        lat0: f64,
+        lat1: f64,
+        lat2: f64,
+    },
 }
 
 impl ProjectionDef {

@@ -44,6 +44,9 @@ pub struct ProximityRow {
     pub incident: usize,
     /// Index into the sites slice.
     pub site: usize,
+    /// The part of the site the figure refers to: the part a relative or within
+    /// location names, else the site feature's own part.
+    pub part: Option<String>,
     /// Distance from the incident to the site, metres: nominal with interval; 0 inside.
     pub distance: Interval,
     /// Whether the incident is inside the site.
@@ -61,4 +64,347 @@ pub struct ProximityRow {
     pub after_notification: Option<Ternary>,
     /// What the figure rests on: location kind, precision, assumptions, sources.
     pub basis: String,
+}
+
+mod index;
+
+pub use index::{ecef, exact, SiteHit, SiteIndex};
+
+use crate::geodesy::{destination, distance_m};
+use crate::model::{Incident, Location, Site, SiteGeometry, StepLength};
+use geo::{Centroid, CoordsIter};
+use rayon::prelude::*;
+
+/// What to compute.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Report every site within this distance (metres) instead of only the nearest.
+    pub max_distance_m: Option<f64>,
+    /// Step-length assumption for distances given in steps.
+    pub steps: StepLength,
+}
+
+/// A site reference that names no site.
+#[derive(Debug, thiserror::Error)]
+#[error("incident `{incident}` refers to site `{site}`, which is not in the sites file: add the site or fix the reference")]
+pub struct UnknownSite {
+    /// The incident's id.
+    pub incident: String,
+    /// The site id it names.
+    pub site: String,
+}
+
+/// Computes the proximity rows: for each incident, its nearest site (or every
+/// site within `max_distance_m`). Relative and within locations are reported
+/// against the site (and part) they name. Rows come in incident order, then
+/// by distance.
+pub fn run(
+    sites: &[Site],
+    incidents: &[Incident],
+    options: &Options,
+) -> Result<Vec<ProximityRow>, UnknownSite> {
+    let index = SiteIndex::new(sites);
+    let per_incident: Vec<Result<Vec<ProximityRow>, UnknownSite>> = incidents
+        .par_iter()
+        .enumerate()
+        .map(|(i, incident)| rows_for(&index, sites, i, incident, options))
+        .collect();
+    let mut rows = Vec::with_capacity(incidents.len());
+    for r in per_incident {
+        rows.extend(r?);
+    }
+    Ok(rows)
+}
+
+/// The rows for one incident.
+pub fn rows_for(
+    index: &SiteIndex,
+    sites: &[Site],
+    i: usize,
+    incident: &Incident,
+    options: &Options,
+) -> Result<Vec<ProximityRow>, UnknownSite> {
+    let mut rows = match &incident.location {
+        Location::Point {
+            point,
+            uncertainty_m,
+        } => {
+            let hits = candidates(index, sites, *point, *uncertainty_m, options);
+            hits.into_iter()
+                .map(|h| point_row(sites, i, h, *point, *uncertainty_m))
+                .collect()
+        }
+        Location::Relative {
+            site,
+            part,
+            distance,
+            bearing_deg,
+            ..
+        } => {
+            let s = reference(sites, incident, site, part.as_deref())?;
+            let interval = distance.interval_m(&options.steps);
+            let anchor = anchor_point(&sites[s].geometry);
+            let from = match (bearing_deg, anchor) {
+                (Some(b), Some(a)) => Some(destination(a, *b, interval.nominal)),
+                _ => None,
+            };
+            vec![ProximityRow {
+                incident: i,
+                site: s,
+                part: None,
+                inside: if interval.min > 0.0 {
+                    Ternary::No
+                } else {
+                    Ternary::Possible
+                },
+                distance: interval,
+                bearing_deg: *bearing_deg,
+                nearest: anchor,
+                from,
+                after_notification: None,
+                basis: String::new(),
+            }]
+        }
+        Location::Within { site, part, .. } => {
+            let s = reference(sites, incident, site, part.as_deref())?;
+            vec![ProximityRow {
+                incident: i,
+                site: s,
+                part: None,
+                distance: Interval::exact(0.0),
+                inside: Ternary::Yes,
+                bearing_deg: None,
+                nearest: None,
+                from: None,
+                after_notification: None,
+                basis: String::new(),
+            }]
+        }
+        Location::Area { area, centre, .. } => {
+            // Everything is measured from the area's centre; the area's reach
+            // (its farthest vertex from the centre) bounds the interval.
+            let reach = area
+                .coords_iter()
+                .map(|c| distance_m(*centre, Point(c)))
+                .fold(0.0, f64::max);
+            let hits = candidates(index, sites, *centre, reach, options);
+            hits.into_iter()
+                .map(|h| {
+                    let mut row = point_row(sites, i, h, *centre, reach);
+                    if row.distance.min == 0.0 {
+                        row.inside = Ternary::Possible;
+                    }
+                    row
+                })
+                .collect()
+        }
+    };
+    for row in &mut rows {
+        let site = &sites[row.site];
+        row.part = incident
+            .location
+            .reference()
+            .and_then(|(_, p)| p.map(str::to_string))
+            .or_else(|| site.part.clone());
+        row.after_notification = site
+            .notified
+            .as_ref()
+            .map(|n| Ternary::from_option(incident.start.is_after(n)));
+        row.basis = basis(incident, site, row, &options.steps);
+    }
+    Ok(rows)
+}
+
+/// Sites to report for a point with an uncertainty radius: the nearest, or all
+/// that may lie within the maximum distance.
+fn candidates(
+    index: &SiteIndex,
+    sites: &[Site],
+    p: Point<f64>,
+    spread_m: f64,
+    options: &Options,
+) -> Vec<SiteHit> {
+    match options.max_distance_m {
+        None => index.nearest(sites, p).into_iter().collect(),
+        Some(max) => {
+            let slack = spread_m
+                + sites
+                    .iter()
+                    .map(|s| s.position_uncertainty_m)
+                    .fold(0.0, f64::max);
+            index
+                .within(sites, p, max + slack)
+                .into_iter()
+                .filter(|h| {
+                    h.nearest.distance_m - spread_m - sites[h.site].position_uncertainty_m <= max
+                })
+                .collect()
+        }
+    }
+}
+
+fn point_row(
+    sites: &[Site],
+    i: usize,
+    hit: SiteHit,
+    p: Point<f64>,
+    uncertainty_m: f64,
+) -> ProximityRow {
+    let site = &sites[hit.site];
+    let n = hit.nearest;
+    let spread = uncertainty_m + site.position_uncertainty_m;
+    let is_area = matches!(
+        site.geometry,
+        SiteGeometry::Polygon(_) | SiteGeometry::MultiPolygon(_)
+    );
+    let inside = if n.inside {
+        if n.boundary_distance_m >= spread {
+            Ternary::Yes
+        } else {
+            Ternary::Possible
+        }
+    } else if n.distance_m <= spread && (is_area || site.position_uncertainty_m > 0.0) {
+        Ternary::Possible
+    } else {
+        Ternary::No
+    };
+    ProximityRow {
+        incident: i,
+        site: hit.site,
+        part: None,
+        distance: Interval::exact(n.distance_m).widened(spread),
+        inside,
+        bearing_deg: n.bearing_deg,
+        nearest: Some(n.nearest_point(p)),
+        from: Some(p),
+        after_notification: None,
+        basis: String::new(),
+    }
+}
+
+/// The site feature a relative or within location names: the named part if
+/// mapped, else the whole site.
+fn reference(
+    sites: &[Site],
+    incident: &Incident,
+    id: &str,
+    part: Option<&str>,
+) -> Result<usize, UnknownSite> {
+    let same_id = |s: &&Site| s.id == id;
+    let found = part
+        .and_then(|p| {
+            sites
+                .iter()
+                .position(|s| same_id(&s) && s.part.as_deref() == Some(p))
+        })
+        .or_else(|| sites.iter().position(|s| same_id(&s) && s.part.is_none()))
+        .or_else(|| sites.iter().position(|s| s.id == id));
+    found.ok_or_else(|| UnknownSite {
+        incident: incident.id.clone(),
+        site: id.to_string(),
+    })
+}
+
+/// The point a relative distance is measured from: a point site itself, or a
+/// footprint's centroid.
+fn anchor_point(g: &SiteGeometry) -> Option<Point<f64>> {
+    match g {
+        SiteGeometry::Point(p) => Some(*p),
+        other => other.to_geometry().centroid(),
+    }
+}
+
+/// What a row's figure rests on, in words.
+fn basis(incident: &Incident, site: &Site, row: &ProximityRow, steps: &StepLength) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    match &incident.location {
+        Location::Point { uncertainty_m, .. } => parts.push(if *uncertainty_m > 0.0 {
+            format!("impact point ±{} m", trim(*uncertainty_m))
+        } else {
+            "impact point as given".into()
+        }),
+        Location::Relative {
+            part,
+            distance,
+            as_described,
+            ..
+        } => {
+            let from = match (part, &site.part) {
+                (Some(p), Some(sp)) if p == sp => format!("from the {p}"),
+                (Some(p), _) => format!(
+                    "from the {p} (not mapped separately: the site's position stands for it)"
+                ),
+                (None, _) => "from the site".into(),
+            };
+            let mut s = format!(
+                "as described: {} {} {from}",
+                trim(distance.value),
+                distance.unit.as_str()
+            );
+            if distance.tolerance > 0.0 {
+                s.push_str(&format!(
+                    " ±{} {}",
+                    trim(distance.tolerance),
+                    distance.unit.as_str()
+                ));
+            }
+            if distance.unit == crate::model::DistanceUnit::Steps {
+                s.push_str(&format!("; {steps}"));
+            }
+            if let Some(words) = as_described {
+                s.push_str(&format!("; \"{words}\""));
+            }
+            parts.push(s);
+        }
+        Location::Within { as_described, .. } => parts.push(match as_described {
+            Some(words) => format!("inside the site as described: \"{words}\""),
+            None => "inside the site as described".into(),
+        }),
+        Location::Area { name, .. } => parts.push(format!(
+            "location known only as an area{}; measured from its centre, interval spans the area",
+            name.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()
+        )),
+    }
+    if site.position_uncertainty_m > 0.0
+        && matches!(
+            incident.location,
+            Location::Point { .. } | Location::Area { .. }
+        )
+    {
+        parts.push(format!(
+            "site position ±{} m",
+            trim(site.position_uncertainty_m)
+        ));
+    }
+    parts.push(format!(
+        "date {} ({} precision)",
+        incident.start.original,
+        incident.start.precision.as_str()
+    ));
+    if let (Some(after), Some(n)) = (row.after_notification, &site.notified) {
+        let word = match after {
+            Ternary::Yes => "after",
+            Ternary::No => "before",
+            Ternary::Possible => "possibly after",
+        };
+        parts.push(format!("{word} notification of {}", n.original));
+    }
+    if !incident.sources.is_empty() {
+        let titles: Vec<String> = incident
+            .sources
+            .iter()
+            .map(|s| match &s.published {
+                Some(p) => format!("{} ({p})", s.title),
+                None => s.title.clone(),
+            })
+            .collect();
+        parts.push(format!("sources: {}", titles.join("; ")));
+    }
+    parts.join("; ")
+}
+
+/// A number without trailing zeros.
+fn trim(v: f64) -> String {
+    let s = format!("{v:.3}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }

@@ -17,7 +17,13 @@ impl Rgb {
 
     /// `r,g,b,a` with alpha 0–255, as QGIS writes colours.
     pub fn qgis(&self, opacity: f64) -> String {
-        format!("{},{},{},{}", self.0, self.1, self.2, (opacity.clamp(0.0, 1.0) * 255.0).round() as u8)
+        format!(
+            "{},{},{},{}",
+            self.0,
+            self.1,
+            self.2,
+            (opacity.clamp(0.0, 1.0) * 255.0).round() as u8
+        )
     }
 }
 
@@ -71,7 +77,9 @@ pub fn site_style(kind: &str) -> (Rgb, Marker) {
         "embassy" | "consulate" | "honorary_consulate" | "residence" | "mission" => {
             (Rgb(0x1f, 0x4e, 0x9c), Marker::Square)
         }
-        "energy" | "oil_depot" | "power_plant" | "substation" | "fuel" => (Rgb(0x00, 0x7a, 0x6e), Marker::Square),
+        "energy" | "oil_depot" | "power_plant" | "substation" | "fuel" => {
+            (Rgb(0x00, 0x7a, 0x6e), Marker::Square)
+        }
         "hospital" | "clinic" | "medical" => (Rgb(0x2c, 0x9c, 0x3f), Marker::Cross),
         _ => (Rgb(0x3b, 0x5b, 0x7a), Marker::Square),
     }

@@ -1,0 +1,835 @@
+//! GeoJSON input (RFC 7946 FeatureCollections) for sites and incidents.
+//!
+//! Sites are Point, Polygon or MultiPolygon features. Incidents are Point
+//! features (impact known), Polygon/MultiPolygon features (an area), or
+//! features with `"geometry": null` and a `location` object for relative,
+//! within and area locations (see the README for the fields).
+
+use super::InputError;
+use crate::geodesy::geodesic_circle;
+use crate::model::{
+    DateSpan, DistanceUnit, Incident, Location, RelativeDistance, Site, SiteGeometry, Source,
+    TimePrecision, WeaponCategory,
+};
+use geo::{Centroid, Orient, Validation};
+use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Reads a sites FeatureCollection from a file.
+pub fn read_sites(path: &Path) -> Result<Vec<Site>, InputError> {
+    let name = path.display().to_string();
+    parse_sites(&read_text(path)?, &name)
+}
+
+/// Reads an incidents FeatureCollection from a file; `relative` and `within`
+/// locations must name one of `sites`.
+pub fn read_incidents(path: &Path, sites: &[Site]) -> Result<Vec<Incident>, InputError> {
+    let name = path.display().to_string();
+    parse_incidents(&read_text(path)?, &name, sites)
+}
+
+pub(crate) fn read_text(path: &Path) -> Result<String, InputError> {
+    let name = path.display().to_string();
+    std::fs::read_to_string(path).map_err(|e| {
+        let hint = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file: check the path",
+            std::io::ErrorKind::InvalidData => "not UTF-8 text: save it as UTF-8",
+            _ => "cannot be read",
+        };
+        InputError::file(&name, format!("{hint} ({e})"))
+    })
+}
+
+/// Parses a sites FeatureCollection; `file` names it in errors.
+pub fn parse_sites(text: &str, file: &str) -> Result<Vec<Site>, InputError> {
+    let features = feature_objects(text, file)?;
+    let mut sites = Vec::with_capacity(features.len());
+    let mut seen: HashMap<(String, Option<String>), usize> = HashMap::new();
+    for (i, feature) in features.iter().enumerate() {
+        let ctx = Ctx::new(file, i, feature);
+        let site = parse_site(&ctx, feature)?;
+        let key = (site.id.clone(), site.part.clone());
+        if let Some(first) = seen.insert(key, i) {
+            return Err(ctx.err(
+                Some("id"),
+                format!(
+                    "duplicate site `{}`: feature {} has the same id{}; give each site (or part) its own id, \
+                     or a distinct `part` name",
+                    site.label(),
+                    first + 1,
+                    if site.part.is_some() { " and part" } else { "" }
+                ),
+            ));
+        }
+        sites.push(site);
+    }
+    Ok(sites)
+}
+
+/// Parses an incidents FeatureCollection; `file` names it in errors.
+pub fn parse_incidents(
+    text: &str,
+    file: &str,
+    sites: &[Site],
+) -> Result<Vec<Incident>, InputError> {
+    let features = feature_objects(text, file)?;
+    let mut incidents = Vec::with_capacity(features.len());
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (i, feature) in features.iter().enumerate() {
+        let ctx = Ctx::new(file, i, feature);
+        let incident = parse_incident(&ctx, feature, sites)?;
+        if let Some(first) = seen.insert(incident.id.clone(), i) {
+            return Err(ctx.err(
+                Some("id"),
+                format!(
+                    "duplicate incident id `{}` (also feature {}): give each incident its own id",
+                    incident.id,
+                    first + 1
+                ),
+            ));
+        }
+        incidents.push(incident);
+    }
+    Ok(incidents)
+}
+
+/// Where we are in the file, for messages.
+pub(crate) struct Ctx<'a> {
+    file: &'a str,
+    index: usize,
+    id: Option<String>,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(file: &'a str, index: usize, feature: &Map<String, Value>) -> Self {
+        Ctx {
+            file,
+            index,
+            id: feature_id(feature),
+        }
+    }
+
+    pub(crate) fn err(&self, field: Option<&str>, message: impl Into<String>) -> InputError {
+        let at = match &self.id {
+            Some(id) => format!("feature {} (id \"{id}\")", self.index + 1),
+            None => format!("feature {}", self.index + 1),
+        };
+        InputError::at(self.file, at, field, message)
+    }
+}
+
+/// The features of a FeatureCollection, checked for shape and CRS.
+fn feature_objects(text: &str, file: &str) -> Result<Vec<Map<String, Value>>, InputError> {
+    let root: Value = serde_json::from_str(text).map_err(|e| {
+        let hint = if text.contains("NaN") || text.contains("Infinity") {
+            " (NaN and Infinity are not JSON: write null, or leave the feature out)"
+        } else {
+            ""
+        };
+        InputError::at(
+            file,
+            format!("line {} column {}", e.line(), e.column()),
+            None,
+            format!("invalid JSON: {e}{hint}"),
+        )
+    })?;
+    let Value::Object(mut root) = root else {
+        return Err(InputError::file(
+            file,
+            "expected a GeoJSON FeatureCollection object, found a JSON array or value",
+        ));
+    };
+    match root.get("type").and_then(Value::as_str) {
+        Some("FeatureCollection") => {}
+        Some(other) => {
+            return Err(InputError::at(
+                file,
+                "top level",
+                Some("type"),
+                format!("expected \"FeatureCollection\", found \"{other}\": wrap the features in a FeatureCollection"),
+            ))
+        }
+        None => {
+            return Err(InputError::at(
+                file,
+                "top level",
+                Some("type"),
+                "missing: a GeoJSON FeatureCollection needs \"type\": \"FeatureCollection\"",
+            ))
+        }
+    }
+    if let Some(crs) = root.get("crs") {
+        check_legacy_crs(crs, file)?;
+    }
+    let Some(Value::Array(features)) = root.remove("features") else {
+        return Err(InputError::at(
+            file,
+            "top level",
+            Some("features"),
+            "missing or not an array of Features",
+        ));
+    };
+    features
+        .into_iter()
+        .enumerate()
+        .map(|(i, f)| match f {
+            Value::Object(m) if m.get("type").and_then(Value::as_str) == Some("Feature") => Ok(m),
+            _ => Err(InputError::at(
+                file,
+                format!("feature {}", i + 1),
+                Some("type"),
+                "not a GeoJSON Feature object",
+            )),
+        })
+        .collect()
+}
+
+/// Accepts a legacy `crs` member only when it names WGS84 lon/lat.
+fn check_legacy_crs(crs: &Value, file: &str) -> Result<(), InputError> {
+    let name = crs
+        .pointer("/properties/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let n = name.to_ascii_uppercase();
+    let wgs84 = n.ends_with("CRS84")
+        || n.ends_with("EPSG::4326")
+        || n == "EPSG:4326"
+        || n.ends_with("EPSG:4326");
+    if crs.is_null() || wgs84 {
+        Ok(())
+    } else {
+        Err(InputError::at(
+            file,
+            "top level",
+            Some("crs"),
+            format!(
+                "coordinates are in `{}`; impactmap reads WGS84 lon/lat (RFC 7946): reproject first, e.g. \
+                 `ogr2ogr -t_srs EPSG:4326 out.geojson in.geojson`",
+                if name.is_empty() { "an unnamed CRS" } else { name }
+            ),
+        ))
+    }
+}
+
+fn feature_id(feature: &Map<String, Value>) -> Option<String> {
+    let from_value = |v: &Value| match v {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    feature.get("id").and_then(from_value).or_else(|| {
+        feature
+            .get("properties")
+            .and_then(|p| p.get("id"))
+            .and_then(from_value)
+    })
+}
+
+fn properties(feature: &Map<String, Value>) -> Map<String, Value> {
+    match feature.get("properties") {
+        Some(Value::Object(p)) => p.clone(),
+        _ => Map::new(),
+    }
+}
+
+fn text_prop(props: &Map<String, Value>, key: &str) -> Option<String> {
+    match props.get(key) {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+fn number_prop(
+    ctx: &Ctx,
+    props: &Map<String, Value>,
+    key: &str,
+) -> Result<Option<f64>, InputError> {
+    match props.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Number(n)) => match n.as_f64() {
+            Some(v) if v.is_finite() => Ok(Some(v)),
+            _ => Err(ctx.err(Some(key), "not a finite number")),
+        },
+        Some(Value::String(s)) => s
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .map(Some)
+            .ok_or_else(|| {
+                ctx.err(
+                    Some(key),
+                    format!("`{s}` is not a number: write a number of metres"),
+                )
+            }),
+        Some(_) => Err(ctx.err(Some(key), "not a number")),
+    }
+}
+
+fn non_negative(ctx: &Ctx, props: &Map<String, Value>, key: &str) -> Result<f64, InputError> {
+    let v = number_prop(ctx, props, key)?.unwrap_or(0.0);
+    if v < 0.0 {
+        return Err(ctx.err(
+            Some(key),
+            format!("{v} is negative: give a radius in metres, 0 or more"),
+        ));
+    }
+    Ok(v)
+}
+
+fn parse_site(ctx: &Ctx, feature: &Map<String, Value>) -> Result<Site, InputError> {
+    let mut props = properties(feature);
+    let id = text_prop(&props, "site")
+        .or_else(|| ctx.id.clone())
+        .ok_or_else(|| {
+            ctx.err(
+                Some("id"),
+                "missing: give the Feature an \"id\" (or an \"id\" property)",
+            )
+        })?;
+    let geometry = match feature.get("geometry") {
+        None | Some(Value::Null) => {
+            return Err(ctx.err(
+                Some("geometry"),
+                "missing: a site needs a Point, Polygon or MultiPolygon",
+            ))
+        }
+        Some(g) => match parse_geometry(ctx, g)? {
+            Parsed::Point(p) => SiteGeometry::Point(p),
+            Parsed::Polygon(p) => SiteGeometry::Polygon(p),
+            Parsed::MultiPolygon(m) => SiteGeometry::MultiPolygon(m),
+        },
+    };
+    let notified = match text_prop(&props, "notified") {
+        Some(s) => Some(DateSpan::parse(&s).map_err(|m| ctx.err(Some("notified"), m))?),
+        None => None,
+    };
+    let site = Site {
+        part: text_prop(&props, "part"),
+        name: text_prop(&props, "name").unwrap_or_else(|| id.clone()),
+        kind: text_prop(&props, "kind").unwrap_or_else(|| "site".into()),
+        address: text_prop(&props, "address"),
+        operator: text_prop(&props, "operator").or_else(|| text_prop(&props, "country")),
+        position_uncertainty_m: non_negative(ctx, &props, "position_uncertainty_m")?,
+        position_source: text_prop(&props, "position_source"),
+        notified,
+        geometry,
+        id,
+        properties: Map::new(),
+    };
+    for known in [
+        "id",
+        "site",
+        "part",
+        "name",
+        "kind",
+        "address",
+        "operator",
+        "position_uncertainty_m",
+        "position_source",
+        "notified",
+    ] {
+        props.remove(known);
+    }
+    Ok(Site {
+        properties: props,
+        ..site
+    })
+}
+
+fn parse_incident(
+    ctx: &Ctx,
+    feature: &Map<String, Value>,
+    sites: &[Site],
+) -> Result<Incident, InputError> {
+    let mut props = properties(feature);
+    let id = ctx.id.clone().ok_or_else(|| {
+        ctx.err(
+            Some("id"),
+            "missing: give the Feature an \"id\" (or an \"id\" property)",
+        )
+    })?;
+    let (date_key, date_text) = ["start", "date", "datetime", "time"]
+        .iter()
+        .find_map(|k| text_prop(&props, k).map(|v| (*k, v)))
+        .ok_or_else(|| {
+            ctx.err(
+                Some("start"),
+                "missing: give the incident's date as \"start\": \"YYYY-MM-DD\"",
+            )
+        })?;
+    let mut start = DateSpan::parse(&date_text).map_err(|m| ctx.err(Some(date_key), m))?;
+    if let Some(p) = text_prop(&props, "time_precision") {
+        let precision = TimePrecision::parse(&p).ok_or_else(|| {
+            ctx.err(
+                Some("time_precision"),
+                format!("`{p}`: use exact, hour, day, week, month or year (or ACLED 1-3)"),
+            )
+        })?;
+        start = start.with_precision(precision);
+    }
+    let end = match text_prop(&props, "end") {
+        Some(s) => Some(DateSpan::parse(&s).map_err(|m| ctx.err(Some("end"), m))?),
+        None => None,
+    };
+    let weapon = text_prop(&props, "weapon");
+    let weapon_category = match text_prop(&props, "weapon_category") {
+        Some(c) => WeaponCategory::parse(&c).ok_or_else(|| {
+            let names: Vec<&str> = WeaponCategory::ALL.iter().map(|c| c.as_str()).collect();
+            ctx.err(
+                Some("weapon_category"),
+                format!("`{c}` is not a category; use one of {}", names.join(", ")),
+            )
+        })?,
+        None => weapon
+            .as_deref()
+            .map(WeaponCategory::infer)
+            .unwrap_or(WeaponCategory::Unknown),
+    };
+    let location = parse_location(ctx, feature, &props, sites)?;
+    let sources = parse_sources(ctx, &props)?;
+    let incident = Incident {
+        time_precision: start.precision,
+        start,
+        end,
+        weapon,
+        weapon_category,
+        description: text_prop(&props, "description"),
+        damage: text_prop(&props, "damage"),
+        casualties: text_prop(&props, "casualties"),
+        notes: text_prop(&props, "notes"),
+        sources,
+        location,
+        id,
+        properties: Map::new(),
+    };
+    for known in [
+        "id",
+        "start",
+        "date",
+        "datetime",
+        "time",
+        "end",
+        "time_precision",
+        "weapon",
+        "weapon_category",
+        "description",
+        "damage",
+        "casualties",
+        "notes",
+        "sources",
+        "source",
+        "location",
+        "uncertainty_m",
+    ] {
+        props.remove(known);
+    }
+    Ok(Incident {
+        properties: props,
+        ..incident
+    })
+}
+
+fn parse_sources(ctx: &Ctx, props: &Map<String, Value>) -> Result<Vec<Source>, InputError> {
+    let one = |v: &Value| -> Result<Source, InputError> {
+        match v {
+            Value::String(s) => Ok(Source {
+                title: s.clone(),
+                ..Source::default()
+            }),
+            Value::Object(o) => {
+                let title = text_prop(o, "title")
+                    .or_else(|| text_prop(o, "publisher"))
+                    .ok_or_else(|| {
+                        ctx.err(
+                            Some("sources"),
+                            "each source needs a \"title\" (and ideally \"url\" and \"published\")",
+                        )
+                    })?;
+                Ok(Source {
+                    title,
+                    url: text_prop(o, "url"),
+                    published: text_prop(o, "published"),
+                    archive_url: text_prop(o, "archive_url"),
+                })
+            }
+            _ => Err(ctx.err(
+                Some("sources"),
+                "a source is a string or an object with title, url, published",
+            )),
+        }
+    };
+    match props.get("sources").or_else(|| props.get("source")) {
+        None | Some(Value::Null) => Ok(vec![]),
+        Some(Value::Array(items)) => items.iter().map(one).collect(),
+        Some(v) => Ok(vec![one(v)?]),
+    }
+}
+
+fn parse_location(
+    ctx: &Ctx,
+    feature: &Map<String, Value>,
+    props: &Map<String, Value>,
+    sites: &[Site],
+) -> Result<Location, InputError> {
+    let geometry = feature.get("geometry").filter(|g| !g.is_null());
+    if let Some(g) = geometry {
+        let as_described = props
+            .get("location")
+            .and_then(|l| l.get("as_described"))
+            .and_then(Value::as_str);
+        return Ok(match parse_geometry(ctx, g)? {
+            Parsed::Point(point) => Location::Point {
+                point,
+                uncertainty_m: non_negative(ctx, props, "uncertainty_m")?,
+            },
+            Parsed::Polygon(p) => area(
+                MultiPolygon(vec![p]),
+                None,
+                text_prop(props, "area_name"),
+                as_described,
+            ),
+            Parsed::MultiPolygon(m) => area(m, None, text_prop(props, "area_name"), as_described),
+        });
+    }
+    let Some(Value::Object(loc)) = props.get("location") else {
+        return Err(ctx.err(
+            Some("geometry"),
+            "null, and no `location` object: give a Point geometry, or a `location` with kind relative, within or area",
+        ));
+    };
+    let kind = text_prop(loc, "kind").unwrap_or_default();
+    let as_described = text_prop(loc, "as_described");
+    let site_ref = |key_primary: &str| -> Result<(String, Option<String>), InputError> {
+        let site = text_prop(loc, key_primary)
+            .or_else(|| text_prop(loc, "site"))
+            .or_else(|| text_prop(loc, "relative_to"))
+            .ok_or_else(|| {
+                ctx.err(
+                    Some(&format!("location.{key_primary}")),
+                    "missing: name the site by its id",
+                )
+            })?;
+        let part = text_prop(loc, "part");
+        if !sites.iter().any(|s| s.id == site) {
+            let known: Vec<&str> = sites
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            return Err(ctx.err(
+                Some(&format!("location.{key_primary}")),
+                format!(
+                    "unknown site `{site}`; the sites file has: {}",
+                    known.join(", ")
+                ),
+            ));
+        }
+        Ok((site, part))
+    };
+    match kind.as_str() {
+        "relative" => {
+            let (site, part) = site_ref("relative_to")?;
+            let value = number_prop(ctx, loc, "distance")?
+                .filter(|v| *v >= 0.0)
+                .ok_or_else(|| {
+                    ctx.err(
+                        Some("location.distance"),
+                        "missing or negative: give the distance as a number",
+                    )
+                })?;
+            let unit_text = text_prop(loc, "unit").unwrap_or_else(|| "m".into());
+            let unit = DistanceUnit::parse(&unit_text).ok_or_else(|| {
+                ctx.err(
+                    Some("location.unit"),
+                    format!("`{unit_text}`: use m, km or steps"),
+                )
+            })?;
+            let tolerance = non_negative(ctx, loc, "tolerance")?;
+            let bearing_deg = number_prop(ctx, loc, "bearing_deg")?;
+            if let Some(b) = bearing_deg {
+                if !(0.0..=360.0).contains(&b) {
+                    return Err(ctx.err(
+                        Some("location.bearing_deg"),
+                        format!("{b} is not a bearing in 0–360 degrees"),
+                    ));
+                }
+            }
+            Ok(Location::Relative {
+                site,
+                part,
+                distance: RelativeDistance {
+                    value,
+                    unit,
+                    tolerance,
+                },
+                bearing_deg,
+                as_described,
+            })
+        }
+        "within" => {
+            let (site, part) = site_ref("site")?;
+            Ok(Location::Within {
+                site,
+                part,
+                as_described,
+            })
+        }
+        "area" => {
+            let name = text_prop(loc, "name");
+            if let Some(g) = loc.get("geometry").filter(|g| !g.is_null()) {
+                return match parse_geometry(ctx, g)? {
+                    Parsed::Polygon(p) => Ok(area(MultiPolygon(vec![p]), None, name, as_described.as_deref())),
+                    Parsed::MultiPolygon(m) => Ok(area(m, None, name, as_described.as_deref())),
+                    Parsed::Point(_) => Err(ctx.err(
+                        Some("location.geometry"),
+                        "an area is a Polygon or MultiPolygon; for a point with a radius give `centre` and `radius_m`",
+                    )),
+                };
+            }
+            let centre = match loc.get("centre").or_else(|| loc.get("center")) {
+                Some(c) => Point(parse_position(ctx, c, "location.centre")?),
+                None => return Err(ctx.err(
+                    Some("location.centre"),
+                    "an area needs `centre` [lon, lat] with `radius_m`, or a `geometry` polygon",
+                )),
+            };
+            let radius = number_prop(ctx, loc, "radius_m")?
+                .filter(|r| *r > 0.0)
+                .ok_or_else(|| {
+                    ctx.err(
+                        Some("location.radius_m"),
+                        "missing or not positive: give the area's radius in metres",
+                    )
+                })?;
+            let circle = geodesic_circle(centre, radius, (radius * 1e-3).clamp(1e-3, 0.05));
+            Ok(area(
+                MultiPolygon(vec![circle]),
+                Some(centre),
+                name,
+                as_described.as_deref(),
+            ))
+        }
+        other => Err(ctx.err(
+            Some("location.kind"),
+            format!(
+                "`{other}`: use relative, within or area (or give the feature a Point geometry)"
+            ),
+        )),
+    }
+}
+
+fn area(
+    area: MultiPolygon<f64>,
+    centre: Option<Point<f64>>,
+    name: Option<String>,
+    as_described: Option<&str>,
+) -> Location {
+    let centre = centre
+        .or_else(|| area.centroid())
+        .unwrap_or(Point::new(0.0, 0.0));
+    Location::Area {
+        area,
+        centre,
+        name,
+        as_described: as_described.map(str::to_string),
+    }
+}
+
+enum Parsed {
+    Point(Point<f64>),
+    Polygon(Polygon<f64>),
+    MultiPolygon(MultiPolygon<f64>),
+}
+
+fn parse_geometry(ctx: &Ctx, g: &Value) -> Result<Parsed, InputError> {
+    let kind = g.get("type").and_then(Value::as_str).unwrap_or("");
+    let coords = g
+        .get("coordinates")
+        .ok_or_else(|| ctx.err(Some("geometry.coordinates"), "missing"))?;
+    match kind {
+        "Point" => Ok(Parsed::Point(Point(parse_position(
+            ctx,
+            coords,
+            "geometry.coordinates",
+        )?))),
+        "Polygon" => Ok(Parsed::Polygon(parse_polygon(
+            ctx,
+            coords,
+            "geometry.coordinates",
+        )?)),
+        "MultiPolygon" => {
+            let parts = coords.as_array().ok_or_else(|| {
+                ctx.err(
+                    Some("geometry.coordinates"),
+                    "a MultiPolygon's coordinates are an array of polygons",
+                )
+            })?;
+            let polys = parts
+                .iter()
+                .enumerate()
+                .map(|(i, p)| parse_polygon(ctx, p, &format!("geometry.coordinates[{i}]")))
+                .collect::<Result<Vec<_>, _>>()?;
+            if polys.is_empty() {
+                return Err(ctx.err(
+                    Some("geometry.coordinates"),
+                    "an empty MultiPolygon: give at least one polygon",
+                ));
+            }
+            Ok(Parsed::MultiPolygon(MultiPolygon(polys)))
+        }
+        other => Err(ctx.err(
+            Some("geometry.type"),
+            format!("`{other}` is not supported here: use Point, Polygon or MultiPolygon"),
+        )),
+    }
+}
+
+/// A `[lon, lat]` position, range-checked.
+fn parse_position(ctx: &Ctx, v: &Value, field: &str) -> Result<Coord<f64>, InputError> {
+    let arr = v.as_array().filter(|a| a.len() >= 2).ok_or_else(|| {
+        ctx.err(
+            Some(field),
+            "a position is an array [longitude, latitude] of numbers",
+        )
+    })?;
+    let num = |x: &Value| x.as_f64().filter(|f| f.is_finite());
+    let (Some(lon), Some(lat)) = (num(&arr[0]), num(&arr[1])) else {
+        return Err(ctx.err(
+            Some(field),
+            "a position needs two finite numbers [longitude, latitude] (no NaN, no strings)",
+        ));
+    };
+    check_lon_lat(lon, lat).map_err(|m| ctx.err(Some(field), m))?;
+    Ok(Coord { x: lon, y: lat })
+}
+
+/// Checks WGS84 ranges and explains the likely mistake.
+pub(crate) fn check_lon_lat(lon: f64, lat: f64) -> Result<(), String> {
+    if !lon.is_finite() || !lat.is_finite() {
+        return Err("coordinates must be finite numbers (no NaN)".into());
+    }
+    if lon.abs() > 360.0 || lat.abs() > 360.0 {
+        return Err(format!(
+            "[{lon}, {lat}] looks like projected metres, not degrees: reproject to WGS84 lon/lat (EPSG:4326)"
+        ));
+    }
+    if lat.abs() > 90.0 && lon.abs() <= 90.0 {
+        return Err(format!(
+            "[{lon}, {lat}]: latitude out of range; latitude and longitude look swapped (GeoJSON order is [longitude, latitude])"
+        ));
+    }
+    if lat.abs() > 90.0 || lon.abs() > 180.0 {
+        return Err(format!(
+            "[{lon}, {lat}] is out of range: longitude must be in −180..180, latitude in −90..90"
+        ));
+    }
+    Ok(())
+}
+
+fn parse_polygon(ctx: &Ctx, v: &Value, field: &str) -> Result<Polygon<f64>, InputError> {
+    let rings = v.as_array().filter(|r| !r.is_empty()).ok_or_else(|| {
+        ctx.err(
+            Some(field),
+            "a Polygon needs at least one ring (an array of positions)",
+        )
+    })?;
+    let mut parsed = Vec::with_capacity(rings.len());
+    for (r, ring) in rings.iter().enumerate() {
+        let ring_field = format!("{field}[{r}]");
+        let positions = ring
+            .as_array()
+            .ok_or_else(|| ctx.err(Some(&ring_field), "a ring is an array of positions"))?;
+        let coords = positions
+            .iter()
+            .enumerate()
+            .map(|(i, p)| parse_position(ctx, p, &format!("{ring_field}[{i}]")))
+            .collect::<Result<Vec<_>, _>>()?;
+        if coords.len() < 4 {
+            return Err(ctx.err(
+                Some(&ring_field),
+                format!("a ring needs at least 4 positions (3 corners and the first repeated), found {}", coords.len()),
+            ));
+        }
+        if coords.first() != coords.last() {
+            return Err(ctx.err(
+                Some(&ring_field),
+                "ring is not closed: repeat its first position at the end (RFC 7946 §3.1.6)",
+            ));
+        }
+        parsed.push(LineString(coords));
+    }
+    let exterior = parsed.remove(0);
+    let polygon = Polygon::new(exterior, parsed);
+    if let Err(problem) = polygon.check_validation() {
+        return Err(ctx.err(
+            Some(field),
+            format!("invalid polygon: {problem}; fix the outline (e.g. QGIS \"Fix geometries\" or ST_MakeValid)"),
+        ));
+    }
+    Ok(polygon.orient(geo::orient::Direction::Default))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SITES: &str = r#"{"type":"FeatureCollection","features":[
+      {"type":"Feature","id":"emb","properties":{"name":"Embassy","kind":"embassy","notified":"2022-04","position_uncertainty_m":300},
+       "geometry":{"type":"Point","coordinates":[30.49056162,50.46082135]}},
+      {"type":"Feature","properties":{"id":"bldg","site":"emb","part":"administrative building"},
+       "geometry":{"type":"Polygon","coordinates":[[[30.49,50.46],[30.4902,50.46],[30.4902,50.4602],[30.49,50.4602],[30.49,50.46]]]}}
+    ]}"#;
+
+    #[test]
+    fn reads_points_parts_and_dates() {
+        let sites = parse_sites(SITES, "sites.geojson").unwrap();
+        assert_eq!(sites.len(), 2);
+        assert_eq!(
+            sites[0].notified.as_ref().unwrap().precision,
+            TimePrecision::Month
+        );
+        assert_eq!(sites[1].id, "emb");
+        assert_eq!(sites[1].part.as_deref(), Some("administrative building"));
+        assert_eq!(sites[0].position_uncertainty_m, 300.0);
+    }
+
+    #[test]
+    fn clockwise_exterior_is_reoriented() {
+        let cw = r#"{"type":"FeatureCollection","features":[{"type":"Feature","id":"a","properties":{},
+          "geometry":{"type":"Polygon","coordinates":[[[0,0],[0,1],[1,1],[1,0],[0,0]]]}}]}"#;
+        let s = parse_sites(cw, "x").unwrap();
+        let ring = &s[0].geometry.polygons()[0].exterior().0;
+        let area2: f64 = ring
+            .windows(2)
+            .map(|w| w[0].x * w[1].y - w[1].x * w[0].y)
+            .sum();
+        assert!(area2 > 0.0);
+    }
+
+    #[test]
+    fn relative_and_within_locations() {
+        let sites = parse_sites(SITES, "s").unwrap();
+        let inc = r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","id":"k1","geometry":null,"properties":{"start":"2024-01-02","weapon":"Kinzhal",
+            "location":{"kind":"relative","relative_to":"emb","part":"administrative building","distance":35,"unit":"steps"}}},
+          {"type":"Feature","id":"k2","geometry":null,"properties":{"date":"2025-11-14T01:00+02:00",
+            "location":{"kind":"within","site":"emb"}}},
+          {"type":"Feature","id":"k3","geometry":{"type":"Point","coordinates":[30.5,50.45]},"properties":{"datetime":"2025-01-01","uncertainty_m":20}}
+        ]}"#;
+        let incidents = parse_incidents(inc, "i", &sites).unwrap();
+        assert_eq!(incidents[0].location.kind(), "relative");
+        assert_eq!(
+            incidents[0].weapon_category,
+            WeaponCategory::HypersonicMissile
+        );
+        assert_eq!(incidents[1].location.kind(), "within");
+        assert!(
+            matches!(incidents[2].location, Location::Point { uncertainty_m, .. } if uncertainty_m == 20.0)
+        );
+    }
+}

@@ -1,0 +1,214 @@
+//! The proximity table as CSV, JSON, Markdown, or an aligned terminal table.
+//!
+//! Numbers have fixed formatting (distances to the millimetre, bearings to
+//! 0.01°, coordinates to 7 decimals), so the same input gives the same bytes.
+
+use crate::model::{Incident, Site};
+use crate::proximity::ProximityRow;
+use std::io::{self, Write};
+
+/// Column names, in order. The first 13 are the stable core.
+pub const COLUMNS: [&str; 19] = [
+    "incident_id",
+    "incident_date",
+    "site_id",
+    "site_part",
+    "distance_m",
+    "distance_min_m",
+    "distance_max_m",
+    "inside",
+    "bearing_deg",
+    "nearest_lon",
+    "nearest_lat",
+    "location_kind",
+    "basis",
+    "label",
+    "after_notification",
+    "site_notified",
+    "weapon",
+    "weapon_category",
+    "time_precision",
+];
+
+/// Output formats of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TableFormat {
+    /// Comma-separated values with a header row.
+    Csv,
+    /// A JSON array of objects (numbers as numbers, missing values as null).
+    Json,
+    /// A Markdown (GitHub) table.
+    Markdown,
+    /// Aligned columns for reading on a terminal.
+    Terminal,
+}
+
+impl TableFormat {
+    /// The format for an output file name, by extension.
+    pub fn from_path(path: &std::path::Path) -> Option<Self> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "csv" => Some(Self::Csv),
+            "json" => Some(Self::Json),
+            "md" | "markdown" => Some(Self::Markdown),
+            "txt" => Some(Self::Terminal),
+            _ => None,
+        }
+    }
+}
+
+/// One row's cells as text, in [`COLUMNS`] order (empty when not defined).
+pub fn cells(row: &ProximityRow, sites: &[Site], incidents: &[Incident]) -> Vec<String> {
+    let inc = &incidents[row.incident];
+    let site = &sites[row.site];
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    vec![
+        inc.id.clone(),
+        inc.start.iso_date(),
+        site.id.clone(),
+        opt(row.part.clone()),
+        format!("{:.3}", row.distance.nominal),
+        format!("{:.3}", row.distance.min),
+        format!("{:.3}", row.distance.max),
+        row.inside.as_str().to_string(),
+        opt(row.bearing_deg.map(|b| format!("{b:.2}"))),
+        opt(row.nearest.map(|p| format!("{:.7}", p.x()))),
+        opt(row.nearest.map(|p| format!("{:.7}", p.y()))),
+        inc.location.kind().to_string(),
+        row.basis.clone(),
+        row.distance.to_string(),
+        opt(row.after_notification.map(|a| a.as_str().to_string())),
+        opt(site.notified.as_ref().map(|n| n.original.clone())),
+        opt(inc.weapon.clone()),
+        inc.weapon_category.as_str().to_string(),
+        inc.time_precision.as_str().to_string(),
+    ]
+}
+
+/// Writes the table in `format`.
+pub fn write_table(
+    w: &mut dyn Write,
+    format: TableFormat,
+    rows: &[ProximityRow],
+    sites: &[Site],
+    incidents: &[Incident],
+) -> io::Result<()> {
+    let table: Vec<Vec<String>> = rows.iter().map(|r| cells(r, sites, incidents)).collect();
+    match format {
+        TableFormat::Csv => {
+            let mut out = ::csv::Writer::from_writer(w);
+            out.write_record(COLUMNS)?;
+            for r in &table {
+                out.write_record(r)?;
+            }
+            out.flush()
+        }
+        TableFormat::Json => {
+            let numeric = [
+                "distance_m",
+                "distance_min_m",
+                "distance_max_m",
+                "bearing_deg",
+                "nearest_lon",
+                "nearest_lat",
+            ];
+            let items: Vec<serde_json::Value> = table
+                .iter()
+                .map(|r| {
+                    let mut obj = serde_json::Map::new();
+                    for (name, cell) in COLUMNS.iter().zip(r) {
+                        let v = if cell.is_empty() {
+                            serde_json::Value::Null
+                        } else if numeric.contains(name) {
+                            serde_json::from_str(cell)
+                                .unwrap_or(serde_json::Value::String(cell.clone()))
+                        } else {
+                            serde_json::Value::String(cell.clone())
+                        };
+                        obj.insert(name.to_string(), v);
+                    }
+                    serde_json::Value::Object(obj)
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *w, &items)?;
+            writeln!(w)
+        }
+        TableFormat::Markdown => write_markdown(w, &table),
+        TableFormat::Terminal => write_terminal(w, &table),
+    }
+}
+
+/// The columns a reader of a report needs, with readable headers.
+const READABLE: [(usize, &str); 9] = [
+    (0, "Incident"),
+    (1, "Date"),
+    (2, "Site"),
+    (3, "Part"),
+    (13, "Distance"),
+    (7, "Inside"),
+    (8, "Bearing (°)"),
+    (11, "Location"),
+    (14, "After notification"),
+];
+
+fn write_markdown(w: &mut dyn Write, table: &[Vec<String>]) -> io::Result<()> {
+    let header: Vec<&str> = READABLE.iter().map(|(_, h)| *h).chain(["Basis"]).collect();
+    writeln!(w, "| {} |", header.join(" | "))?;
+    writeln!(
+        w,
+        "|{}|",
+        header.iter().map(|_| "---").collect::<Vec<_>>().join("|")
+    )?;
+    for r in table {
+        let cells: Vec<String> = READABLE
+            .iter()
+            .map(|(i, _)| r[*i].clone())
+            .chain([r[12].clone()])
+            .map(|c| c.replace('|', "\\|"))
+            .collect();
+        writeln!(w, "| {} |", cells.join(" | "))?;
+    }
+    Ok(())
+}
+
+fn write_terminal(w: &mut dyn Write, table: &[Vec<String>]) -> io::Result<()> {
+    let header: Vec<String> = READABLE.iter().map(|(_, h)| h.to_string()).collect();
+    let body: Vec<Vec<String>> = table
+        .iter()
+        .map(|r| READABLE.iter().map(|(i, _)| r[*i].clone()).collect())
+        .collect();
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| {
+            std::iter::once(&header)
+                .chain(&body)
+                .map(|r| r[c].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let line = |r: &Vec<String>| -> String {
+        r.iter()
+            .zip(&widths)
+            .map(|(c, wd)| format!("{c:<wd$}"))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_string()
+    };
+    writeln!(w, "{}", line(&header))?;
+    writeln!(
+        w,
+        "{}",
+        widths
+            .iter()
+            .map(|wd| "─".repeat(*wd))
+            .collect::<Vec<_>>()
+            .join("  ")
+    )?;
+    for r in &body {
+        writeln!(w, "{}", line(r))?;
+    }
+    for r in table {
+        writeln!(w, "\n{} → {}: {}", r[0], r[2], r[12])?;
+    }
+    Ok(())
+}
