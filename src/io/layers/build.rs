@@ -15,7 +15,10 @@
 
 use super::table::{ExtraFields, FieldType, GeometryType, Layer, Value};
 use super::LayerOptions;
-use crate::geodesy::{densify_geodesic, destination, distance_m, geodesic_band, geodesic_buffer, geodesic_sector, normalize_deg};
+use crate::geodesy::{
+    densify_geodesic, destination, distance_m, geodesic_band, geodesic_buffer, geodesic_sector,
+    normalize_deg,
+};
 use crate::model::{Incident, Interval, Location, Site, SiteGeometry};
 use crate::proximity::ProximityRow;
 use geo::{BooleanOps, InteriorPoint};
@@ -140,8 +143,11 @@ fn reference(sites: &[Site], site: &str, part: Option<&str>) -> Option<Reference
     let of_site: Vec<&Site> = sites.iter().filter(|s| s.id == site).collect();
     let chosen: Vec<&Site> = match part {
         Some(p) => {
-            let parts: Vec<&Site> =
-                of_site.iter().copied().filter(|s| s.part.as_deref().is_some_and(|q| q.eq_ignore_ascii_case(p))).collect();
+            let parts: Vec<&Site> = of_site
+                .iter()
+                .copied()
+                .filter(|s| s.part.as_deref().is_some_and(|q| q.eq_ignore_ascii_case(p)))
+                .collect();
             if parts.is_empty() {
                 of_site.clone()
             } else {
@@ -151,7 +157,12 @@ fn reference(sites: &[Site], site: &str, part: Option<&str>) -> Option<Reference
         None => of_site.clone(),
     };
     let first = chosen.first()?;
-    let mut r = Reference { points: Vec::new(), polygons: Vec::new(), uncertainty_m: 0.0, label: String::new() };
+    let mut r = Reference {
+        points: Vec::new(),
+        polygons: Vec::new(),
+        uncertainty_m: 0.0,
+        label: String::new(),
+    };
     for s in &chosen {
         match &s.geometry {
             SiteGeometry::Point(p) => r.points.push(*p),
@@ -168,30 +179,57 @@ fn reference(sites: &[Site], site: &str, part: Option<&str>) -> Option<Reference
 
 /// A point inside the given points and polygons (the first point, else an interior point).
 fn representative(points: &[Point<f64>], polygons: &[Polygon<f64>]) -> Option<Point<f64>> {
-    points.first().copied().or_else(|| MultiPolygon(polygons.to_vec()).interior_point())
+    points
+        .first()
+        .copied()
+        .or_else(|| MultiPolygon(polygons.to_vec()).interior_point())
 }
 
 /// The materialised location of a relative, within or area incident, and what it is.
-fn materialise(incident: &Incident, sites: &[Site], opts: &LayerOptions) -> Option<(MultiPolygon<f64>, String)> {
+fn materialise(
+    incident: &Incident,
+    sites: &[Site],
+    opts: &LayerOptions,
+) -> Option<(MultiPolygon<f64>, String)> {
     match &incident.location {
         Location::Point { .. } => None,
-        Location::Area { area, name, .. } => {
-            Some((area.clone(), format!("area{}", name.as_ref().map(|n| format!(" {n}")).unwrap_or_default())))
-        }
+        Location::Area { area, name, .. } => Some((
+            area.clone(),
+            format!(
+                "area{}",
+                name.as_ref().map(|n| format!(" {n}")).unwrap_or_default()
+            ),
+        )),
         Location::Within { site, part, .. } => {
             let r = reference(sites, site, part.as_deref())?;
             if r.uncertainty_m > 0.0 {
                 let tol = trace_tolerance_m(r.uncertainty_m);
                 let mp = geodesic_buffer(&r.points, &r.polygons, r.uncertainty_m, tol);
-                let what = if r.polygons.is_empty() { "site position circle" } else { "site footprint with position uncertainty" };
-                Some((mp, format!("within {}: {what} ({:.0} m)", r.label, r.uncertainty_m)))
+                let what = if r.polygons.is_empty() {
+                    "site position circle"
+                } else {
+                    "site footprint with position uncertainty"
+                };
+                Some((
+                    mp,
+                    format!("within {}: {what} ({:.0} m)", r.label, r.uncertainty_m),
+                ))
             } else if !r.polygons.is_empty() {
-                Some((MultiPolygon(r.polygons.clone()), format!("within {}: site footprint", r.label)))
+                Some((
+                    MultiPolygon(r.polygons.clone()),
+                    format!("within {}: site footprint", r.label),
+                ))
             } else {
                 None
             }
         }
-        Location::Relative { site, part, distance, bearing_deg, .. } => {
+        Location::Relative {
+            site,
+            part,
+            distance,
+            bearing_deg,
+            ..
+        } => {
             let r = reference(sites, site, part.as_deref())?;
             let i = distance.interval_m(&opts.steps);
             if i.max <= 0.0 {
@@ -211,9 +249,17 @@ fn materialise(incident: &Incident, sites: &[Site], opts: &LayerOptions) -> Opti
                         .map(|c| distance_m(centre, Point(*c)))
                         .fold(0.0, f64::max);
                     let hw = opts.bearing_half_width_deg;
-                    let wedge = geodesic_sector(centre, 0.0, i.max + reach + 1.0, b - hw, b + hw, tol);
+                    let wedge =
+                        geodesic_sector(centre, 0.0, i.max + reach + 1.0, b - hw, b + hw, tol);
                     let sector = band.intersection(&MultiPolygon(vec![wedge]));
-                    Some((sector, format!("sector {range} around {}, bearing {:.0}° ± {hw}°", r.label, normalize_deg(*b))))
+                    Some((
+                        sector,
+                        format!(
+                            "sector {range} around {}, bearing {:.0}° ± {hw}°",
+                            r.label,
+                            normalize_deg(*b)
+                        ),
+                    ))
                 }
             }
         }
@@ -251,7 +297,12 @@ fn distance_values(d: Option<&Interval>) -> [Value; 4] {
     }
 }
 
-fn incident_values(inc: &Incident, row: Option<&ProximityRow>, sites: &[Site], shape: &str) -> Vec<Value> {
+fn incident_values(
+    inc: &Incident,
+    row: Option<&ProximityRow>,
+    sites: &[Site],
+    shape: &str,
+) -> Vec<Value> {
     let site = row.and_then(|r| sites.get(r.site));
     let [d, dmin, dmax, label] = distance_values(row.map(|r| &r.distance));
     let joined = |f: &dyn Fn(&crate::model::Source) -> Option<String>, sep: &str| {
@@ -266,7 +317,9 @@ fn incident_values(inc: &Incident, row: Option<&ProximityRow>, sites: &[Site], s
         Value::Text(inc.id.clone()),
         Value::Date(inc.start.first),
         Value::Date(inc.start.last),
-        inc.start.datetime.map_or(Value::Null, |t| Value::DateTime(t.to_rfc3339())),
+        inc.start
+            .datetime
+            .map_or(Value::Null, |t| Value::DateTime(t.to_rfc3339())),
         Value::Text(inc.time_precision.as_str().to_string()),
         Value::text(inc.weapon.as_deref()),
         Value::Text(inc.weapon_category.as_str().to_string()),
@@ -297,17 +350,31 @@ fn incident_values(inc: &Incident, row: Option<&ProximityRow>, sites: &[Site], s
 }
 
 fn with_extra(fixed: &[(&str, FieldType)], extra: &ExtraFields) -> Vec<(String, FieldType)> {
-    fixed.iter().map(|(n, t)| (n.to_string(), *t)).chain(extra.schema()).collect()
+    fixed
+        .iter()
+        .map(|(n, t)| (n.to_string(), *t))
+        .chain(extra.schema())
+        .collect()
 }
 
-fn new_layer(name: &str, description: &str, g: GeometryType, fields: Vec<(String, FieldType)>) -> Layer {
+fn new_layer(
+    name: &str,
+    description: &str,
+    g: GeometryType,
+    fields: Vec<(String, FieldType)>,
+) -> Layer {
     let mut l = Layer::new(name, description, g, &[]);
     l.fields = fields;
     l
 }
 
 /// Builds every layer, in the order they are listed in the module docs.
-pub fn build_layers(sites: &[Site], incidents: &[Incident], rows: &[ProximityRow], opts: &LayerOptions) -> Vec<Layer> {
+pub fn build_layers(
+    sites: &[Site],
+    incidents: &[Incident],
+    rows: &[ProximityRow],
+    opts: &LayerOptions,
+) -> Vec<Layer> {
     let site_extra = ExtraFields::infer(sites.iter().map(|s| &s.properties), SITE_FIELDS);
     let inc_extra = ExtraFields::infer(incidents.iter().map(|i| &i.properties), INCIDENT_FIELDS);
 
@@ -343,7 +410,9 @@ pub fn build_layers(sites: &[Site], incidents: &[Incident], rows: &[ProximityRow
             Value::text(s.operator.as_deref()),
             Value::real(Some(s.position_uncertainty_m), 3),
             Value::text(s.position_source.as_deref()),
-            s.notified.as_ref().map_or(Value::Null, |n| Value::Date(n.first)),
+            s.notified
+                .as_ref()
+                .map_or(Value::Null, |n| Value::Date(n.first)),
             Value::text(s.notified.as_ref().map(|n| n.precision.as_str())),
             Value::Text(s.geometry.type_name().to_string()),
         ];
@@ -351,7 +420,9 @@ pub fn build_layers(sites: &[Site], incidents: &[Incident], rows: &[ProximityRow
         site_layer.push(point.map(Geometry::Point), values);
         if !s.geometry.polygons().is_empty() {
             footprints.push(
-                Some(Geometry::MultiPolygon(MultiPolygon(s.geometry.polygons().to_vec()))),
+                Some(Geometry::MultiPolygon(MultiPolygon(
+                    s.geometry.polygons().to_vec(),
+                ))),
                 vec![
                     Value::Text(s.id.clone()),
                     Value::text(s.part.as_deref()),
@@ -369,14 +440,22 @@ pub fn build_layers(sites: &[Site], incidents: &[Incident], rows: &[ProximityRow
             };
             let shape = if polys.is_empty() { "circle" } else { "buffer" };
             uncertainty.push(
-                Some(Geometry::MultiPolygon(geodesic_buffer(&points, &polys, u, trace_tolerance_m(u)))),
+                Some(Geometry::MultiPolygon(geodesic_buffer(
+                    &points,
+                    &polys,
+                    u,
+                    trace_tolerance_m(u),
+                ))),
                 vec![
                     Value::Text("site".into()),
                     Value::Text(s.id.clone()),
                     Value::text(s.part.as_deref()),
                     Value::Text(shape.into()),
                     Value::real(Some(u), 3),
-                    Value::Text(format!("site position ± {}", crate::model::format_metres(u))),
+                    Value::Text(format!(
+                        "site position ± {}",
+                        crate::model::format_metres(u)
+                    )),
                     Value::Text("site".into()),
                 ],
             );
@@ -401,12 +480,20 @@ pub fn build_layers(sites: &[Site], incidents: &[Incident], rows: &[ProximityRow
         let row = nearest[k];
         let mut point = None;
         let shape = match &inc.location {
-            Location::Point { point: p, uncertainty_m } => {
+            Location::Point {
+                point: p,
+                uncertainty_m,
+            } => {
                 point = Some(*p);
                 if *uncertainty_m > 0.0 {
                     let u = *uncertainty_m;
                     uncertainty.push(
-                        Some(Geometry::MultiPolygon(geodesic_buffer(&[*p], &[], u, trace_tolerance_m(u)))),
+                        Some(Geometry::MultiPolygon(geodesic_buffer(
+                            &[*p],
+                            &[],
+                            u,
+                            trace_tolerance_m(u),
+                        ))),
                         vec![
                             Value::Text("incident".into()),
                             Value::Text(inc.id.clone()),
@@ -437,7 +524,15 @@ pub fn build_layers(sites: &[Site], incidents: &[Incident], rows: &[ProximityRow
 
     let links = build_links(sites, incidents, rows);
     let rings = build_rings(sites, opts);
-    vec![site_layer, footprints, inc_layer, areas, links, rings, uncertainty]
+    vec![
+        site_layer,
+        footprints,
+        inc_layer,
+        areas,
+        links,
+        rings,
+        uncertainty,
+    ]
 }
 
 /// Links from each incident's point to its site's nearest point.
@@ -458,12 +553,20 @@ fn build_links(sites: &[Site], incidents: &[Incident], rows: &[ProximityRow]) ->
     let mut ordered: Vec<&ProximityRow> = rows.iter().collect();
     ordered.sort_by_key(|r| (r.incident, r.site));
     for r in ordered {
-        let (Some(inc), Some(site)) = (incidents.get(r.incident), sites.get(r.site)) else { continue };
+        let (Some(inc), Some(site)) = (incidents.get(r.incident), sites.get(r.site)) else {
+            continue;
+        };
         let Some(to) = r.nearest else { continue };
         let (from, kind) = match (&inc.location, r.from) {
             (Location::Point { point, .. }, _) => (*point, "impact"),
             (Location::Area { .. }, Some(f)) => (f, "area_nearest_point"),
-            (Location::Relative { bearing_deg: Some(b), .. }, _) => (destination(to, *b, r.distance.nominal), "relative_bearing"),
+            (
+                Location::Relative {
+                    bearing_deg: Some(b),
+                    ..
+                },
+                _,
+            ) => (destination(to, *b, r.distance.nominal), "relative_bearing"),
             (_, Some(f)) => (f, "incident_point"),
             _ => continue,
         };
@@ -500,7 +603,12 @@ fn build_rings(sites: &[Site], opts: &LayerOptions) -> Layer {
         GeometryType::MultiPolygon,
         RING_FIELDS,
     );
-    let mut radii: Vec<f64> = opts.rings_m.iter().copied().filter(|r| r.is_finite() && *r > 0.0).collect();
+    let mut radii: Vec<f64> = opts
+        .rings_m
+        .iter()
+        .copied()
+        .filter(|r| r.is_finite() && *r > 0.0)
+        .collect();
     radii.sort_by(f64::total_cmp);
     radii.dedup();
     let mut ids: Vec<&str> = Vec::new();
@@ -510,10 +618,19 @@ fn build_rings(sites: &[Site], opts: &LayerOptions) -> Layer {
         }
     }
     for id in ids {
-        let Some(r) = reference(sites, id, None) else { continue };
-        let first = sites.iter().find(|s| s.id == id && s.part.is_none()).or_else(|| sites.iter().find(|s| s.id == id));
+        let Some(r) = reference(sites, id, None) else {
+            continue;
+        };
+        let first = sites
+            .iter()
+            .find(|s| s.id == id && s.part.is_none())
+            .or_else(|| sites.iter().find(|s| s.id == id));
         let Some(first) = first else { continue };
-        let around = if r.polygons.is_empty() { "point" } else { "footprint" };
+        let around = if r.polygons.is_empty() {
+            "point"
+        } else {
+            "footprint"
+        };
         for &radius in &radii {
             let mp = geodesic_buffer(&r.points, &r.polygons, radius, trace_tolerance_m(radius));
             rings.push(

@@ -25,7 +25,10 @@ pub fn round_coord(c: Coord<f64>) -> Coord<f64> {
             x
         }
     };
-    Coord { x: r(c.x), y: r(c.y) }
+    Coord {
+        x: r(c.x),
+        y: r(c.y),
+    }
 }
 
 /// A ring rounded, without repeated consecutive vertices, closed, and turning
@@ -54,7 +57,11 @@ pub fn normalize_ring(ring: &LineString<f64>, ccw: bool) -> Option<LineString<f6
 /// A polygon normalised for RFC 7946; holes that collapse are dropped.
 pub fn normalize_polygon(p: &Polygon<f64>) -> Option<Polygon<f64>> {
     let ext = normalize_ring(p.exterior(), true)?;
-    let holes = p.interiors().iter().filter_map(|h| normalize_ring(h, false)).collect();
+    let holes = p
+        .interiors()
+        .iter()
+        .filter_map(|h| normalize_ring(h, false))
+        .collect();
     Some(Polygon::new(ext, holes))
 }
 
@@ -74,9 +81,17 @@ pub fn normalize_geometry(g: &Geometry<f64>) -> Option<Geometry<f64>> {
             v.dedup();
             (v.len() >= 2).then(|| Geometry::LineString(LineString(v)))
         }
-        Geometry::Polygon(p) => normalize_geometry(&Geometry::MultiPolygon(MultiPolygon(vec![p.clone()]))),
+        Geometry::Polygon(p) => {
+            normalize_geometry(&Geometry::MultiPolygon(MultiPolygon(vec![p.clone()])))
+        }
         Geometry::MultiPolygon(mp) => {
-            if !mp.0.iter().all(|p| p.exterior().0.iter().chain(p.interiors().iter().flat_map(|h| &h.0)).all(finite)) {
+            if !mp.0.iter().all(|p| {
+                p.exterior()
+                    .0
+                    .iter()
+                    .chain(p.interiors().iter().flat_map(|h| &h.0))
+                    .all(finite)
+            }) {
                 return None;
             }
             let polys: Vec<Polygon<f64>> = mp.0.iter().filter_map(normalize_polygon).collect();
@@ -178,7 +193,11 @@ fn json_string(s: &str) -> String {
 /// `bbox` is not written (GDAL recomputes extents; a leading `bbox` also
 /// confuses the `geojson` crate's streaming reader).
 pub fn write_layer(w: &mut impl Write, layer: &Layer) -> io::Result<()> {
-    write!(w, "{{\"type\":\"FeatureCollection\",\"name\":{},\"features\":[", json_string(&layer.name))?;
+    write!(
+        w,
+        "{{\"type\":\"FeatureCollection\",\"name\":{},\"features\":[",
+        json_string(&layer.name)
+    )?;
     for (i, f) in layer.features.iter().enumerate() {
         w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
         w.write_all(b"{\"type\":\"Feature\",\"properties\":{")?;
@@ -219,14 +238,23 @@ mod tests {
         assert_eq!(format!("{}", c.x), "30.4905616");
         assert_eq!(format!("{}", c.y), "0");
         // Halfway rounds away from zero; a value already at 7 decimals is unchanged.
-        assert_eq!(round_coord(coord! { x: 1.000_000_05, y: 50.460_821_3 }).y, 50.460_821_3);
+        assert_eq!(
+            round_coord(coord! { x: 1.000_000_05, y: 50.460_821_3 }).y,
+            50.460_821_3
+        );
     }
 
     #[test]
     fn orients_exterior_ccw_and_holes_cw_and_closes() {
         // Exterior given clockwise and unclosed, hole given counter-clockwise.
         let ext = LineString::from(vec![(0.0, 0.0), (0.0, 1.0), (1.0, 1.0), (1.0, 0.0)]);
-        let hole = LineString::from(vec![(0.2, 0.2), (0.8, 0.2), (0.8, 0.8), (0.2, 0.8), (0.2, 0.2)]);
+        let hole = LineString::from(vec![
+            (0.2, 0.2),
+            (0.8, 0.2),
+            (0.8, 0.8),
+            (0.2, 0.8),
+            (0.2, 0.2),
+        ]);
         let p = normalize_polygon(&Polygon::new(ext, vec![hole])).unwrap();
         let e = &p.exterior().0;
         assert_eq!(e.first(), e.last());
@@ -244,11 +272,15 @@ mod tests {
     #[test]
     fn collapsing_geometries_are_dropped() {
         // Three vertices within 1e-8° collapse to one after rounding.
-        let tiny = polygon![(x: 30.0, y: 50.0), (x: 30.000_000_01, y: 50.0), (x: 30.0, y: 50.000_000_01)];
+        let tiny =
+            polygon![(x: 30.0, y: 50.0), (x: 30.000_000_01, y: 50.0), (x: 30.0, y: 50.000_000_01)];
         assert_eq!(normalize_geometry(&Geometry::Polygon(tiny)), None);
         let line = LineString::from(vec![(30.0, 50.0), (30.000_000_01, 50.0)]);
         assert_eq!(normalize_geometry(&Geometry::LineString(line)), None);
-        assert_eq!(normalize_geometry(&Geometry::Point(Point::new(f64::NAN, 1.0))), None);
+        assert_eq!(
+            normalize_geometry(&Geometry::Point(Point::new(f64::NAN, 1.0))),
+            None
+        );
     }
 
     #[test]
@@ -262,9 +294,17 @@ mod tests {
 
     #[test]
     fn writes_rfc7946_text() {
-        let mut layer = Layer::new("t", "test", super::super::table::GeometryType::MultiPolygon, &[("r", FieldType::Real), ("s", FieldType::Text)]);
+        let mut layer = Layer::new(
+            "t",
+            "test",
+            super::super::table::GeometryType::MultiPolygon,
+            &[("r", FieldType::Real), ("s", FieldType::Text)],
+        );
         let cw = polygon![(x: 0.0, y: 0.0), (x: 0.0, y: 1.123_456_789), (x: 1.0, y: 1.0), (x: 1.0, y: 0.0)];
-        layer.push(Some(Geometry::Polygon(cw)), vec![Value::Real(5.0), Value::Text("a\"b".into())]);
+        layer.push(
+            Some(Geometry::Polygon(cw)),
+            vec![Value::Real(5.0), Value::Text("a\"b".into())],
+        );
         layer.push(None, vec![Value::Null, Value::Null]);
         let mut out = Vec::new();
         write_layer(&mut out, &layer).unwrap();

@@ -25,7 +25,12 @@ const WGS84_WKT: &str = "GEOGCS[\"WGS 84\",DATUM[\"WGS_1984\",SPHEROID[\"WGS 84\
 
 /// Envelope `[min_x, max_x, min_y, max_y]` of a geometry.
 fn envelope(g: &Geometry<f64>) -> [f64; 4] {
-    let mut e = [f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY];
+    let mut e = [
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    ];
     let mut add = |c: &Coord<f64>| {
         e[0] = e[0].min(c.x);
         e[1] = e[1].max(c.x);
@@ -35,7 +40,11 @@ fn envelope(g: &Geometry<f64>) -> [f64; 4] {
     match g {
         Geometry::Point(p) => add(&p.0),
         Geometry::LineString(l) => l.0.iter().for_each(&mut add),
-        Geometry::MultiPolygon(mp) => mp.0.iter().flat_map(|p| p.exterior().0.iter()).for_each(&mut add),
+        Geometry::MultiPolygon(mp) => {
+            mp.0.iter()
+                .flat_map(|p| p.exterior().0.iter())
+                .for_each(&mut add)
+        }
         _ => {}
     }
     e
@@ -137,9 +146,30 @@ fn create_core_tables(db: &Connection) -> rusqlite::Result<()> {
         "INSERT INTO gpkg_spatial_ref_sys (srs_name, srs_id, organization, organization_coordsys_id, definition, description)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?;
-    srs.execute(params!["Undefined cartesian SRS", -1, "NONE", -1, "undefined", "undefined cartesian coordinate reference system"])?;
-    srs.execute(params!["Undefined geographic SRS", 0, "NONE", 0, "undefined", "undefined geographic coordinate reference system"])?;
-    srs.execute(params!["WGS 84 geodetic", 4326, "EPSG", 4326, WGS84_WKT, "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid"])?;
+    srs.execute(params![
+        "Undefined cartesian SRS",
+        -1,
+        "NONE",
+        -1,
+        "undefined",
+        "undefined cartesian coordinate reference system"
+    ])?;
+    srs.execute(params![
+        "Undefined geographic SRS",
+        0,
+        "NONE",
+        0,
+        "undefined",
+        "undefined geographic coordinate reference system"
+    ])?;
+    srs.execute(params![
+        "WGS 84 geodetic",
+        4326,
+        "EPSG",
+        4326,
+        WGS84_WKT,
+        "longitude/latitude coordinates in decimal degrees on the WGS 84 spheroid"
+    ])?;
     db.execute(
         "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change)
          VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS layer styles', ?1)",
@@ -162,16 +192,36 @@ fn value_sql(v: &Value) -> rusqlite::types::Value {
 
 fn write_table(db: &Connection, layer: &Layer, qml: &str) -> rusqlite::Result<()> {
     let t = &layer.name;
-    let mut cols = vec!["\"fid\" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL".to_string(), format!("\"geom\" {}", layer.geometry_type.ogc_name())];
-    cols.extend(layer.fields.iter().map(|(n, ty)| format!("{} {}", ident(n), ty.sql_type())));
+    let mut cols = vec![
+        "\"fid\" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL".to_string(),
+        format!("\"geom\" {}", layer.geometry_type.ogc_name()),
+    ];
+    cols.extend(
+        layer
+            .fields
+            .iter()
+            .map(|(n, ty)| format!("{} {}", ident(n), ty.sql_type())),
+    );
     db.execute_batch(&format!("CREATE TABLE {} ({});", ident(t), cols.join(", ")))?;
 
-    let mut ext = [f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY];
+    let mut ext = [
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+    ];
     let mut envelopes: Vec<(i64, [f64; 4])> = Vec::new();
     {
-        let names: Vec<String> = std::iter::once("\"geom\"".to_string()).chain(layer.fields.iter().map(|(n, _)| ident(n))).collect();
+        let names: Vec<String> = std::iter::once("\"geom\"".to_string())
+            .chain(layer.fields.iter().map(|(n, _)| ident(n)))
+            .collect();
         let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
-        let mut ins = db.prepare(&format!("INSERT INTO {} ({}) VALUES ({})", ident(t), names.join(", "), marks.join(", ")))?;
+        let mut ins = db.prepare(&format!(
+            "INSERT INTO {} ({}) VALUES ({})",
+            ident(t),
+            names.join(", "),
+            marks.join(", ")
+        ))?;
         for Feature { geometry, values } in &layer.features {
             let mut row: Vec<rusqlite::types::Value> = Vec::with_capacity(values.len() + 1);
             row.push(match geometry {
@@ -183,12 +233,21 @@ fn write_table(db: &Connection, layer: &Layer, qml: &str) -> rusqlite::Result<()
             if let Some(g) = geometry {
                 let e = envelope(g);
                 envelopes.push((db.last_insert_rowid(), e));
-                ext = [ext[0].min(e[0]), ext[1].max(e[1]), ext[2].min(e[2]), ext[3].max(e[3])];
+                ext = [
+                    ext[0].min(e[0]),
+                    ext[1].max(e[1]),
+                    ext[2].min(e[2]),
+                    ext[3].max(e[3]),
+                ];
             }
         }
     }
     create_rtree(db, t, &envelopes)?;
-    let bounds: [Option<f64>; 4] = if ext[0].is_finite() { [Some(ext[0]), Some(ext[2]), Some(ext[1]), Some(ext[3])] } else { [None; 4] };
+    let bounds: [Option<f64>; 4] = if ext[0].is_finite() {
+        [Some(ext[0]), Some(ext[2]), Some(ext[1]), Some(ext[3])]
+    } else {
+        [None; 4]
+    };
     db.execute(
         "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change, min_x, min_y, max_x, max_y, srs_id)
          VALUES (?1, 'features', ?1, ?2, ?3, ?4, ?5, ?6, ?7, 4326)",
@@ -216,7 +275,9 @@ fn write_table(db: &Connection, layer: &Layer, qml: &str) -> rusqlite::Result<()
 fn create_rtree(db: &Connection, t: &str, envelopes: &[(i64, [f64; 4])]) -> rusqlite::Result<()> {
     let rt = format!("rtree_{t}_geom");
     let (qt, qrt) = (ident(t), ident(&rt));
-    db.execute_batch(&format!("CREATE VIRTUAL TABLE {qrt} USING rtree(id, minx, maxx, miny, maxy);"))?;
+    db.execute_batch(&format!(
+        "CREATE VIRTUAL TABLE {qrt} USING rtree(id, minx, maxx, miny, maxy);"
+    ))?;
     {
         let mut ins = db.prepare(&format!("INSERT INTO {qrt} VALUES (?1, ?2, ?3, ?4, ?5)"))?;
         for (id, e) in envelopes {

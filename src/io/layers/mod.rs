@@ -98,9 +98,18 @@ pub struct Written {
 pub const GPKG_NAME: &str = "layers.gpkg";
 
 /// Builds the layers and writes them into the folder `dir` (created if missing).
-pub fn write_layers(dir: &Path, sites: &[Site], incidents: &[Incident], rows: &[ProximityRow], opts: &LayerOptions) -> Result<Written, LayersError> {
+pub fn write_layers(
+    dir: &Path,
+    sites: &[Site],
+    incidents: &[Incident],
+    rows: &[ProximityRow],
+    opts: &LayerOptions,
+) -> Result<Written, LayersError> {
     let layers = build_layers(sites, incidents, rows, opts);
-    std::fs::create_dir_all(dir).map_err(|source| LayersError::Io { path: dir.to_path_buf(), source })?;
+    std::fs::create_dir_all(dir).map_err(|source| LayersError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     let styled: Vec<(Layer, String)> = layers
         .into_iter()
         .map(|l| {
@@ -132,10 +141,20 @@ pub fn write_layers(dir: &Path, sites: &[Site], incidents: &[Incident], rows: &[
 
 /// Writes a GeoPackage to a temporary file beside `path`, then renames it over `path`.
 pub fn write_gpkg_atomic(path: &Path, layers: &[(Layer, String)]) -> Result<(), LayersError> {
-    let io_err = |source| LayersError::Io { path: path.to_path_buf(), source };
+    let io_err = |source| LayersError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let dir = parent_dir(path);
-    let tmp = tempfile::Builder::new().prefix(".impactmap-").suffix(".gpkg.tmp").tempfile_in(dir).map_err(io_err)?;
-    gpkg::write_gpkg(tmp.path(), layers).map_err(|source| LayersError::GeoPackage { path: path.to_path_buf(), source })?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".impactmap-")
+        .suffix(".gpkg.tmp")
+        .tempfile_in(dir)
+        .map_err(io_err)?;
+    gpkg::write_gpkg(tmp.path(), layers).map_err(|source| LayersError::GeoPackage {
+        path: path.to_path_buf(),
+        source,
+    })?;
     tmp.persist(path).map_err(|e| io_err(e.error))?;
     Ok(())
 }
@@ -150,9 +169,19 @@ fn parent_dir(path: &Path) -> &Path {
 /// Writes a file atomically: into a temporary file in the same folder, then
 /// renamed over `path`. A failure leaves `path` untouched and no temporary
 /// file behind. (To be unified with the crate-wide atomic writer.)
-pub fn write_atomic(path: &Path, write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), LayersError> {
-    let io_err = |source| LayersError::Io { path: path.to_path_buf(), source };
-    let tmp = tempfile::Builder::new().prefix(".impactmap-").suffix(".tmp").tempfile_in(parent_dir(path)).map_err(io_err)?;
+pub fn write_atomic(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), LayersError> {
+    let io_err = |source| LayersError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix(".impactmap-")
+        .suffix(".tmp")
+        .tempfile_in(parent_dir(path))
+        .map_err(io_err)?;
     {
         let mut w = BufWriter::new(tmp.as_file());
         write(&mut w).map_err(io_err)?;

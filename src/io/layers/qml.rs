@@ -38,10 +38,18 @@ struct SymbolLayer {
 }
 
 fn write_symbol_layer(out: &mut String, sl: &SymbolLayer, indent: &str) {
-    let _ = writeln!(out, "{indent}<layer class=\"{}\" enabled=\"1\" locked=\"0\" pass=\"0\">", sl.class);
+    let _ = writeln!(
+        out,
+        "{indent}<layer class=\"{}\" enabled=\"1\" locked=\"0\" pass=\"0\">",
+        sl.class
+    );
     let _ = writeln!(out, "{indent}  <Option type=\"Map\">");
     for (k, v) in &sl.props {
-        let _ = writeln!(out, "{indent}    <Option name=\"{k}\" type=\"QString\" value=\"{}\"/>", esc(v));
+        let _ = writeln!(
+            out,
+            "{indent}    <Option name=\"{k}\" type=\"QString\" value=\"{}\"/>",
+            esc(v)
+        );
     }
     let _ = writeln!(out, "{indent}  </Option>");
     for (k, v) in &sl.props {
@@ -59,7 +67,13 @@ fn symbol_type(g: GeometryType) -> &'static str {
     }
 }
 
-fn write_symbol(out: &mut String, name: &str, g: GeometryType, layers: &[SymbolLayer], indent: &str) {
+fn write_symbol(
+    out: &mut String,
+    name: &str,
+    g: GeometryType,
+    layers: &[SymbolLayer],
+    indent: &str,
+) {
     let _ = writeln!(
         out,
         "{indent}<symbol name=\"{name}\" type=\"{}\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">",
@@ -90,7 +104,13 @@ fn marker(colour: Rgb, shape: style::Marker, size_mm: f64) -> SymbolLayer {
     }
 }
 
-fn fill(colour: Rgb, opacity: f64, outline: Rgb, outline_style: &str, width_mm: f64) -> SymbolLayer {
+fn fill(
+    colour: Rgb,
+    opacity: f64,
+    outline: Rgb,
+    outline_style: &str,
+    width_mm: f64,
+) -> SymbolLayer {
     SymbolLayer {
         class: "SimpleFill",
         props: vec![
@@ -174,7 +194,10 @@ fn document(g: GeometryType, renderer: &str, labels: Option<&Labels>) -> String 
         GeometryType::LineString => 1,
         GeometryType::MultiPolygon => 2,
     };
-    let _ = writeln!(out, "  <layerGeometryType>{geometry_code}</layerGeometryType>");
+    let _ = writeln!(
+        out,
+        "  <layerGeometryType>{geometry_code}</layerGeometryType>"
+    );
     out.push_str("</qgis>\n");
     out
 }
@@ -196,7 +219,11 @@ fn categorized(g: GeometryType, attr: &str, cats: &[Category], other: Vec<Symbol
         );
     }
     // An empty value catches every value not listed (QGIS's "all other values").
-    let _ = writeln!(out, "      <category value=\"\" label=\"Other\" symbol=\"{}\" render=\"true\"/>", cats.len());
+    let _ = writeln!(
+        out,
+        "      <category value=\"\" label=\"Other\" symbol=\"{}\" render=\"true\"/>",
+        cats.len()
+    );
     out.push_str("    </categories>\n    <symbols>\n");
     for (i, c) in cats.iter().enumerate() {
         write_symbol(&mut out, &i.to_string(), g, &c.symbol, "      ");
@@ -246,23 +273,44 @@ pub fn style_for(layer: &Layer) -> String {
                 .into_iter()
                 .map(|k| {
                     let (c, m) = style::site_style(&k);
-                    Category { label: title_case(&k), symbol: vec![marker(c, m, 4.2)], value: k }
+                    Category {
+                        label: title_case(&k),
+                        symbol: vec![marker(c, m, 4.2)],
+                        value: k,
+                    }
                 })
                 .collect();
             let (c, m) = style::site_style("");
             let r = categorized(g, "kind", &cats, vec![marker(c, m, 4.2)]);
-            document(g, &r, Some(&Labels { field: "name", size_pt: 8.0, placement: 0 }))
+            document(
+                g,
+                &r,
+                Some(&Labels {
+                    field: "name",
+                    size_pt: 8.0,
+                    placement: 0,
+                }),
+            )
         }
         "site_footprints" => {
             let cats: Vec<Category> = site_kinds(layer)
                 .into_iter()
                 .map(|k| {
                     let (c, _) = style::site_style(&k);
-                    Category { label: title_case(&k), symbol: vec![fill(c, style::SITE_FILL_OPACITY, c, "solid", 0.4)], value: k }
+                    Category {
+                        label: title_case(&k),
+                        symbol: vec![fill(c, style::SITE_FILL_OPACITY, c, "solid", 0.4)],
+                        value: k,
+                    }
                 })
                 .collect();
             let (c, _) = style::site_style("");
-            let r = categorized(g, "kind", &cats, vec![fill(c, style::SITE_FILL_OPACITY, c, "solid", 0.4)]);
+            let r = categorized(
+                g,
+                "kind",
+                &cats,
+                vec![fill(c, style::SITE_FILL_OPACITY, c, "solid", 0.4)],
+            );
             document(g, &r, None)
         }
         "incidents" | "incident_areas" => {
@@ -276,26 +324,56 @@ pub fn style_for(layer: &Layer) -> String {
                     } else {
                         fill(c, style::UNCERTAINTY_OPACITY, c, "dash", 0.5)
                     };
-                    Category { value: w.as_str().into(), label: w.label().into(), symbol: vec![symbol] }
+                    Category {
+                        value: w.as_str().into(),
+                        label: w.label().into(),
+                        symbol: vec![symbol],
+                    }
                 })
                 .collect();
             let (c, m) = style::weapon_style(WeaponCategory::Unknown);
-            let other = if point { marker(c, m, 5.0) } else { fill(c, style::UNCERTAINTY_OPACITY, c, "dash", 0.5) };
+            let other = if point {
+                marker(c, m, 5.0)
+            } else {
+                fill(c, style::UNCERTAINTY_OPACITY, c, "dash", 0.5)
+            };
             let r = categorized(g, "weapon_category", &cats, vec![other]);
             document(g, &r, None)
         }
         "links" => {
             let r = single(g, &[line(style::LINK, "solid", 0.5)]);
-            document(g, &r, Some(&Labels { field: "label", size_pt: 8.0, placement: 2 }))
+            document(
+                g,
+                &r,
+                Some(&Labels {
+                    field: "label",
+                    size_pt: 8.0,
+                    placement: 2,
+                }),
+            )
         }
         "rings" => {
             let r = single(g, &[fill(style::RING, 0.0, style::RING, "dash", 0.35)]);
-            document(g, &r, Some(&Labels { field: "label", size_pt: 7.0, placement: 2 }))
+            document(
+                g,
+                &r,
+                Some(&Labels {
+                    field: "label",
+                    size_pt: 7.0,
+                    placement: 2,
+                }),
+            )
         }
         _ => {
             // uncertainty, and any other polygon layer: translucent fill.
             let symbol = match g {
-                GeometryType::MultiPolygon => fill(style::UNCERTAINTY, style::UNCERTAINTY_OPACITY, style::UNCERTAINTY, "solid", 0.3),
+                GeometryType::MultiPolygon => fill(
+                    style::UNCERTAINTY,
+                    style::UNCERTAINTY_OPACITY,
+                    style::UNCERTAINTY,
+                    "solid",
+                    0.3,
+                ),
                 GeometryType::LineString => line(style::UNCERTAINTY, "solid", 0.3),
                 GeometryType::Point => marker(style::UNCERTAINTY, style::Marker::Circle, 3.0),
             };

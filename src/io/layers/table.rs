@@ -140,7 +140,12 @@ pub struct Layer {
 
 impl Layer {
     /// An empty layer with the given schema.
-    pub fn new(name: &str, description: &str, geometry_type: GeometryType, fields: &[(&str, FieldType)]) -> Self {
+    pub fn new(
+        name: &str,
+        description: &str,
+        geometry_type: GeometryType,
+        fields: &[(&str, FieldType)],
+    ) -> Self {
         Layer {
             name: name.to_string(),
             description: description.to_string(),
@@ -157,13 +162,26 @@ impl Layer {
     /// When the values do not match the schema or the geometry type is wrong:
     /// both are programming errors in a layer builder, never caused by input.
     pub fn push(&mut self, geometry: Option<Geometry<f64>>, values: Vec<Value>) {
-        assert_eq!(values.len(), self.fields.len(), "layer {}: value count", self.name);
+        assert_eq!(
+            values.len(),
+            self.fields.len(),
+            "layer {}: value count",
+            self.name
+        );
         for (v, (name, t)) in values.iter().zip(&self.fields) {
-            assert!(v.fits(*t), "layer {}: field {name} is {t:?}, got {v:?}", self.name);
+            assert!(
+                v.fits(*t),
+                "layer {}: field {name} is {t:?}, got {v:?}",
+                self.name
+            );
         }
         let geometry = geometry.and_then(|g| normalize_geometry(&g));
         if let Some(g) = &geometry {
-            assert!(self.geometry_type.accepts(g), "layer {}: geometry type", self.name);
+            assert!(
+                self.geometry_type.accepts(g),
+                "layer {}: geometry type",
+                self.name
+            );
         }
         self.features.push(Feature { geometry, values });
     }
@@ -175,7 +193,9 @@ impl Layer {
 
     /// The distinct text values of a field, sorted.
     pub fn distinct_text(&self, field: &str) -> Vec<String> {
-        let Some(i) = self.field_index(field) else { return Vec::new() };
+        let Some(i) = self.field_index(field) else {
+            return Vec::new();
+        };
         let mut v: Vec<String> = self
             .features
             .iter()
@@ -201,16 +221,24 @@ pub struct ExtraFields {
 
 impl ExtraFields {
     /// Chooses names and types for the keys of `maps`, avoiding the fixed field names.
-    pub fn infer<'a>(maps: impl Iterator<Item = &'a serde_json::Map<String, Json>> + Clone, taken: &[(&str, FieldType)]) -> Self {
+    pub fn infer<'a>(
+        maps: impl Iterator<Item = &'a serde_json::Map<String, Json>> + Clone,
+        taken: &[(&str, FieldType)],
+    ) -> Self {
         let mut keys: Vec<&String> = maps.clone().flat_map(|m| m.keys()).collect();
         keys.sort();
         keys.dedup();
         let is_taken = |n: &str, used: &[(String, String, FieldType)]| {
-            taken.iter().any(|(t, _)| t.eq_ignore_ascii_case(n)) || used.iter().any(|(_, o, _)| o.eq_ignore_ascii_case(n))
+            taken.iter().any(|(t, _)| t.eq_ignore_ascii_case(n))
+                || used.iter().any(|(_, o, _)| o.eq_ignore_ascii_case(n))
         };
         let mut fields = Vec::new();
         for key in keys {
-            let values: Vec<&Json> = maps.clone().filter_map(|m| m.get(key)).filter(|v| !v.is_null()).collect();
+            let values: Vec<&Json> = maps
+                .clone()
+                .filter_map(|m| m.get(key))
+                .filter(|v| !v.is_null())
+                .collect();
             let t = if values.is_empty() {
                 FieldType::Text
             } else if values.iter().all(|v| v.is_i64()) {
@@ -233,7 +261,10 @@ impl ExtraFields {
 
     /// The schema entries for these fields.
     pub fn schema(&self) -> Vec<(String, FieldType)> {
-        self.fields.iter().map(|(_, n, t)| (n.clone(), *t)).collect()
+        self.fields
+            .iter()
+            .map(|(_, n, t)| (n.clone(), *t))
+            .collect()
     }
 
     /// This map's values, in field order.
@@ -244,9 +275,10 @@ impl ExtraFields {
                 (None | Some(Json::Null), _) => Value::Null,
                 (Some(v), FieldType::Integer) => v.as_i64().map_or(Value::Null, Value::Integer),
                 (Some(v), FieldType::Real) => Value::real(v.as_f64(), 9),
-                (Some(v), FieldType::Date) => {
-                    v.as_str().and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()).map_or(Value::Null, Value::Date)
-                }
+                (Some(v), FieldType::Date) => v
+                    .as_str()
+                    .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+                    .map_or(Value::Null, Value::Date),
                 (Some(Json::String(s)), _) => Value::Text(s.clone()),
                 (Some(v), _) => Value::Text(v.to_string()),
             })
@@ -266,9 +298,13 @@ mod tests {
 
     #[test]
     fn extra_fields_get_one_type_each() {
-        let a = json!({"floors": 3, "height": 12.5, "opened": "2001-05-01", "note": "x", "mixed": 1});
+        let a =
+            json!({"floors": 3, "height": 12.5, "opened": "2001-05-01", "note": "x", "mixed": 1});
         let b = json!({"floors": 4, "height": 9, "opened": "2003-07-09", "mixed": "two", "name": "clash"});
-        let maps = [a.as_object().unwrap().clone(), b.as_object().unwrap().clone()];
+        let maps = [
+            a.as_object().unwrap().clone(),
+            b.as_object().unwrap().clone(),
+        ];
         let ex = ExtraFields::infer(maps.iter(), &[("name", FieldType::Text)]);
         let schema = ex.schema();
         let get = |n: &str| schema.iter().find(|(k, _)| k == n).map(|(_, t)| *t);
@@ -276,7 +312,11 @@ mod tests {
         assert_eq!(get("height"), Some(FieldType::Real));
         assert_eq!(get("opened"), Some(FieldType::Date));
         assert_eq!(get("mixed"), Some(FieldType::Text));
-        assert_eq!(get("prop_name"), Some(FieldType::Text), "a clash with a fixed field is renamed");
+        assert_eq!(
+            get("prop_name"),
+            Some(FieldType::Text),
+            "a clash with a fixed field is renamed"
+        );
         let va = ex.values(&maps[0]);
         let i = schema.iter().position(|(k, _)| k == "mixed").unwrap();
         assert_eq!(va[i], Value::Text("1".into()));
