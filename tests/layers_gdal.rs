@@ -11,11 +11,11 @@ use chrono::NaiveDate;
 use geo_types::{point, Coord, LineString, MultiPolygon, Point, Polygon};
 use impactmap::geodesy::{destination, distance_m, point_to_multipolygon, LocalFrame};
 use impactmap::io::layers::{
-    build_layers, write_layers, FieldType, LayerFormat, LayerOptions, Value,
+    build_layers, write_layer_set, write_layers, FieldType, Layer, LayerFormat, LayerOptions, Value,
 };
 use impactmap::model::{
     DateSpan, DistanceUnit, Incident, Interval, Location, RelativeDistance, Site, SiteGeometry,
-    Source, StepLength, TimePrecision, WeaponCategory,
+    Source, StepLength, WeaponCategory,
 };
 use impactmap::proximity::{ProximityRow, Ternary};
 use serde_json::{json, Map};
@@ -580,14 +580,7 @@ fn sql_count(file: &Path, sql: &str, dialect: Option<&str>) -> usize {
 }
 
 /// Checks every layer written into `dir` with GDAL.
-fn check_with_gdal(
-    dir: &Path,
-    sites: &[Site],
-    incidents: &[Incident],
-    rows: &[ProximityRow],
-    opts: &LayerOptions,
-) {
-    let layers = build_layers(sites, incidents, rows, opts);
+fn check_with_gdal(dir: &Path, layers: &[Layer]) {
     let names: Vec<&str> = layers.iter().map(|l| l.name.as_str()).collect();
     assert_eq!(
         names,
@@ -602,7 +595,7 @@ fn check_with_gdal(
         ]
     );
     let gpkg = dir.join("layers.gpkg");
-    for layer in &layers {
+    for layer in layers {
         let (geom, fields) = expected_schema(&layer.name);
         let non_null = |name: &str| {
             let i = layer.field_index(name).unwrap();
@@ -750,19 +743,18 @@ fn check_with_gdal(
     }
 }
 
+/// Writes the layers as GeoJSON (through the library entry point) and as a GeoPackage.
 fn write_both(
     dir: &Path,
     sites: &[Site],
     incidents: &[Incident],
     rows: &[ProximityRow],
     opts: &LayerOptions,
-) {
+) -> Vec<Layer> {
     write_layers(dir, sites, incidents, rows, opts).unwrap();
-    let gpkg_opts = LayerOptions {
-        format: LayerFormat::GeoPackage,
-        ..opts.clone()
-    };
-    write_layers(dir, sites, incidents, rows, &gpkg_opts).unwrap();
+    let layers = build_layers(sites, incidents, rows, opts);
+    write_layer_set(dir, &layers, LayerFormat::GeoPackage).unwrap();
+    layers
 }
 
 #[test]
@@ -770,8 +762,8 @@ fn bundled_case_layers_read_back_in_gdal() {
     let (sites, incidents, rows) = bundled_case();
     let dir = tempfile::tempdir().unwrap();
     let opts = LayerOptions::default();
-    write_both(dir.path(), &sites, &incidents, &rows, &opts);
-    check_with_gdal(dir.path(), &sites, &incidents, &rows, &opts);
+    let layers = write_both(dir.path(), &sites, &incidents, &rows, &opts);
+    check_with_gdal(dir.path(), &layers);
 
     // The figures an analyst looks for are in the incidents table.
     let inc = std::fs::read_to_string(dir.path().join("incidents.geojson")).unwrap();
@@ -794,7 +786,7 @@ fn bundled_case_layers_read_back_in_gdal() {
 
     // Same input, same bytes, in both formats.
     let again = tempfile::tempdir().unwrap();
-    write_both(again.path(), &sites, &incidents, &rows, &opts);
+    let _ = write_both(again.path(), &sites, &incidents, &rows, &opts);
     for entry in std::fs::read_dir(dir.path()).unwrap() {
         let name = entry.unwrap().file_name();
         let a = std::fs::read(dir.path().join(&name)).unwrap();
@@ -820,13 +812,17 @@ fn generated_case_of_thousands_of_footprints_reads_back_in_gdal() {
         rings_m: vec![50.0, 250.0],
         ..LayerOptions::default()
     };
-    write_both(dir.path(), &sites, &incidents, &rows, &opts);
-    check_with_gdal(dir.path(), &sites, &incidents, &rows, &opts);
+    let t = std::time::Instant::now();
+    let layers = build_layers(&sites, &incidents, &rows, &opts);
+    eprintln!("built in {:.1} s", t.elapsed().as_secs_f64());
+    write_layer_set(dir.path(), &layers, LayerFormat::GeoJson).unwrap();
+    write_layer_set(dir.path(), &layers, LayerFormat::GeoPackage).unwrap();
+    eprintln!("built and written in {:.1} s", t.elapsed().as_secs_f64());
+    let t = std::time::Instant::now();
+    check_with_gdal(dir.path(), &layers);
+    eprintln!("checked with GDAL in {:.1} s", t.elapsed().as_secs_f64());
     // Every point incident farther than 1 cm from its site has a link.
-    let links = build_layers(&sites, &incidents, &rows, &opts)
-        .into_iter()
-        .find(|l| l.name == "links")
-        .unwrap();
+    let links = layers.iter().find(|l| l.name == "links").unwrap();
     let expected = rows
         .iter()
         .filter(|r| {

@@ -333,7 +333,7 @@ fn create_rtree(db: &Connection, t: &str, envelopes: &[(i64, [f64; 4])]) -> rusq
 }
 
 /// Writes every layer and its style into a new GeoPackage at `path` (which must not exist).
-pub fn write_gpkg(path: &Path, layers: &[(Layer, String)]) -> rusqlite::Result<()> {
+pub fn write_gpkg(path: &Path, layers: &[(&Layer, &str)]) -> rusqlite::Result<()> {
     let mut db = Connection::open(path)?;
     db.execute_batch("PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF;")?;
     let tx = db.transaction()?;

@@ -105,22 +105,28 @@ pub fn write_layers(
     rows: &[ProximityRow],
     opts: &LayerOptions,
 ) -> Result<Written, LayersError> {
-    let layers = build_layers(sites, incidents, rows, opts);
+    write_layer_set(
+        dir,
+        &build_layers(sites, incidents, rows, opts),
+        opts.format,
+    )
+}
+
+/// Writes built layers, with their styles, into the folder `dir` (created if missing).
+pub fn write_layer_set(
+    dir: &Path,
+    layers: &[Layer],
+    format: LayerFormat,
+) -> Result<Written, LayersError> {
     std::fs::create_dir_all(dir).map_err(|source| LayersError::Io {
         path: dir.to_path_buf(),
         source,
     })?;
-    let styled: Vec<(Layer, String)> = layers
-        .into_iter()
-        .map(|l| {
-            let q = qml::style_for(&l);
-            (l, q)
-        })
-        .collect();
+    let styles: Vec<String> = layers.iter().map(qml::style_for).collect();
     let mut written = Written::default();
-    match opts.format {
+    match format {
         LayerFormat::GeoJson => {
-            for (layer, style) in &styled {
+            for (layer, style) in layers.iter().zip(&styles) {
                 let path = dir.join(format!("{}.geojson", layer.name));
                 write_atomic(&path, |mut w| geojson_out::write_layer(&mut w, layer))?;
                 written.files.push((path, layer.features.len()));
@@ -131,16 +137,21 @@ pub fn write_layers(
         }
         LayerFormat::GeoPackage => {
             let path = dir.join(GPKG_NAME);
+            let styled: Vec<(&Layer, &str)> = layers
+                .iter()
+                .zip(styles.iter().map(String::as_str))
+                .collect();
             write_gpkg_atomic(&path, &styled)?;
-            let n = styled.iter().map(|(l, _)| l.features.len()).sum();
-            written.files.push((path, n));
+            written
+                .files
+                .push((path, layers.iter().map(|l| l.features.len()).sum()));
         }
     }
     Ok(written)
 }
 
 /// Writes a GeoPackage to a temporary file beside `path`, then renames it over `path`.
-pub fn write_gpkg_atomic(path: &Path, layers: &[(Layer, String)]) -> Result<(), LayersError> {
+pub fn write_gpkg_atomic(path: &Path, layers: &[(&Layer, &str)]) -> Result<(), LayersError> {
     let io_err = |source| LayersError::Io {
         path: path.to_path_buf(),
         source,
