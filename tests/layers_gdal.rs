@@ -9,15 +9,15 @@
 
 use chrono::NaiveDate;
 use geo_types::{point, Coord, LineString, MultiPolygon, Point, Polygon};
-use impactmap::geodesy::{destination, distance_m, point_to_multipolygon, LocalFrame};
+use impactmap::geodesy::{destination, distance_m};
 use impactmap::io::layers::{
     build_layers, write_layer_set, write_layers, FieldType, Layer, LayerFormat, LayerOptions, Value,
 };
 use impactmap::model::{
-    DateSpan, DistanceUnit, Incident, Interval, Location, RelativeDistance, Site, SiteGeometry,
-    Source, StepLength, WeaponCategory,
+    DateSpan, DistanceUnit, Incident, Location, RelativeDistance, Site, SiteGeometry, Source,
+    WeaponCategory,
 };
-use impactmap::proximity::{ProximityRow, Ternary};
+use impactmap::proximity::{self, Options, ProximityRow};
 use serde_json::{json, Map};
 use std::path::Path;
 use std::process::Command;
@@ -64,129 +64,13 @@ fn incident(id: &str, start: &str, weapon: &str, location: Location) -> Incident
     }
 }
 
-fn within(site: &str) -> Location {
-    Location::Within {
-        site: site.into(),
-        part: None,
-        as_described: None,
-    }
-}
-
-/// The bundled case as DESIGN.md and the case README describe it: three
-/// point sites with their position uncertainty, six incidents located only
-/// relative to or within the sites, and the proximity rows the engine gives.
+/// The bundled case, read from `geodata/azerbaijan-missions/`, with the engine's rows.
 fn bundled_case() -> (Vec<Site>, Vec<Incident>, Vec<ProximityRow>) {
-    let notified = Some(DateSpan::parse("2022-04").unwrap());
-    let mut kyiv = site(
-        "az_embassy_kyiv",
-        "Embassy of the Republic of Azerbaijan in Ukraine",
-        "embassy",
-        SiteGeometry::Point(point!(x: 30.49056162, y: 50.46082135)),
-        300.0,
-    );
-    kyiv.address = Some("Hlybochytska St 24, Kyiv".into());
-    kyiv.notified = notified.clone();
-    kyiv.position_source = Some("Wikidata Q5369559".into());
-    let mut kharkiv = site(
-        "az_honorary_consulate_kharkiv",
-        "Honorary Consulate of the Republic of Azerbaijan in Kharkiv",
-        "consulate",
-        SiteGeometry::Point(point!(x: 36.2304, y: 49.9935)),
-        10_000.0,
-    );
-    kharkiv.notified = notified;
-    let odesa = site(
-        "socar_depot_odesa",
-        "SOCAR oil depot",
-        "energy",
-        SiteGeometry::Point(point!(x: 30.7233, y: 46.4825)),
-        20_000.0,
-    );
-    let sites = vec![kyiv, kharkiv, odesa];
-
-    let steps = RelativeDistance {
-        value: 35.0,
-        unit: DistanceUnit::Steps,
-        tolerance: 0.0,
-    };
-    let fifty = RelativeDistance {
-        value: 50.0,
-        unit: DistanceUnit::Metres,
-        tolerance: 0.0,
-    };
-    let incidents = vec![
-        incident(
-            "kharkiv_2022_03_10",
-            "2022-03-10",
-            "airstrike",
-            within("az_honorary_consulate_kharkiv"),
-        ),
-        incident(
-            "kyiv_2024_01_02",
-            "2024-01-02",
-            "Kinzhal missile (Kh-47M2)",
-            Location::Relative {
-                site: "az_embassy_kyiv".into(),
-                part: Some("administrative building".into()),
-                distance: steps.clone(),
-                bearing_deg: None,
-                as_described: Some("about 35 steps from the administrative building".into()),
-            },
-        ),
-        incident(
-            "odesa_2025_08_08",
-            "2025-08-08",
-            "attack drones (Shahed)",
-            within("socar_depot_odesa"),
-        ),
-        incident(
-            "odesa_2025_08_18",
-            "2025-08-18",
-            "attack drones",
-            within("socar_depot_odesa"),
-        ),
-        incident(
-            "kyiv_2025_08_28",
-            "2025-08-28",
-            "airstrike",
-            Location::Relative {
-                site: "az_embassy_kyiv".into(),
-                part: None,
-                distance: fifty.clone(),
-                bearing_deg: None,
-                as_described: Some("about 50 m from the embassy".into()),
-            },
-        ),
-        incident(
-            "kyiv_2025_11_14",
-            "2025-11-14T01:00+02:00",
-            "Iskander-type missile",
-            within("az_embassy_kyiv"),
-        ),
-    ];
-    let row =
-        |incident: usize, site: usize, distance: Interval, inside: Ternary, after: Ternary| {
-            ProximityRow {
-                incident,
-                site,
-                distance,
-                inside,
-                bearing_deg: None,
-                nearest: None,
-                from: None,
-                after_notification: Some(after),
-                basis: "fixture".into(),
-            }
-        };
-    let s = StepLength::default();
-    let rows = vec![
-        row(0, 1, Interval::exact(0.0), Ternary::Yes, Ternary::No),
-        row(1, 0, steps.interval_m(&s), Ternary::No, Ternary::Yes),
-        row(2, 2, Interval::exact(0.0), Ternary::Yes, Ternary::Possible),
-        row(3, 2, Interval::exact(0.0), Ternary::Yes, Ternary::Possible),
-        row(4, 0, fifty.interval_m(&s), Ternary::No, Ternary::Yes),
-        row(5, 0, Interval::exact(0.0), Ternary::Yes, Ternary::Yes),
-    ];
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata/azerbaijan-missions");
+    let sites = impactmap::io::geojson::read_sites(&dir.join("sites.geojson")).unwrap();
+    let incidents =
+        impactmap::io::geojson::read_incidents(&dir.join("incidents.geojson"), &sites).unwrap();
+    let rows = proximity::run(&sites, &incidents, &Options::default()).unwrap();
     (sites, incidents, rows)
 }
 
@@ -338,81 +222,8 @@ fn generated_case(
         );
         incidents.push(inc);
     }
-    let rows = nearest_rows(&sites, &incidents);
+    let rows = proximity::run(&sites, &incidents, &Options::default()).unwrap();
     (sites, incidents, rows)
-}
-
-/// The nearest site of each point or area incident (a plain scan: candidates
-/// ranked in a local frame, the best few measured exactly), and the
-/// referenced site of each relative one.
-fn nearest_rows(sites: &[Site], incidents: &[Incident]) -> Vec<ProximityRow> {
-    let mut rows = Vec::new();
-    for (k, inc) in incidents.iter().enumerate() {
-        let (q, from) = match &inc.location {
-            Location::Point { point, .. } => (*point, Some(*point)),
-            Location::Area { centre, .. } => (*centre, Some(*centre)),
-            Location::Relative { site, distance, .. } => {
-                let si = sites.iter().position(|s| &s.id == site).unwrap();
-                let mp = MultiPolygon(sites[si].geometry.polygons().to_vec());
-                let c = geo::InteriorPoint::interior_point(&mp).unwrap();
-                let n = point_to_multipolygon(c, &mp);
-                rows.push(ProximityRow {
-                    incident: k,
-                    site: si,
-                    distance: distance.interval_m(&StepLength::default()),
-                    inside: Ternary::No,
-                    bearing_deg: None,
-                    nearest: Some(n.boundary_point),
-                    from: None,
-                    after_notification: None,
-                    basis: "relative".into(),
-                });
-                continue;
-            }
-            Location::Within { .. } => continue,
-        };
-        let frame = LocalFrame::new(q);
-        let mut ranked: Vec<(f64, usize)> = sites
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let c = s.geometry.polygons()[0].exterior().0[0];
-                let (x, y) = frame.project(c);
-                (x.hypot(y), i)
-            })
-            .collect();
-        ranked.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let best = ranked[..8]
-            .iter()
-            .map(|&(_, i)| {
-                (
-                    point_to_multipolygon(q, &MultiPolygon(sites[i].geometry.polygons().to_vec())),
-                    i,
-                )
-            })
-            .min_by(|a, b| a.0.distance_m.total_cmp(&b.0.distance_m))
-            .unwrap();
-        let (n, si) = best;
-        let u = match &inc.location {
-            Location::Point { uncertainty_m, .. } => *uncertainty_m,
-            _ => 0.0,
-        };
-        rows.push(ProximityRow {
-            incident: k,
-            site: si,
-            distance: Interval::exact(n.distance_m).widened(u),
-            inside: if n.inside { Ternary::Yes } else { Ternary::No },
-            bearing_deg: n.bearing_deg,
-            nearest: Some(n.nearest_point(q)),
-            from,
-            after_notification: sites[si]
-                .notified
-                .as_ref()
-                .map(|d| Ternary::from_option(inc.start.is_after(d))),
-            basis: "generated".into(),
-        });
-    }
-    rows
 }
 
 // ---------------------------------------------------------------- GDAL
@@ -777,7 +588,16 @@ fn bundled_case_layers_read_back_in_gdal() {
     assert_eq!(areas.matches("\"type\":\"Feature\"").count(), 6);
     assert!(
         areas.contains("band 21–32 m around az_embassy_kyiv"),
-        "part falls back to the whole site"
+        "the unmapped part falls back to the whole site"
+    );
+    assert!(inc.contains("\"distance_label\":\"50 m (40–60 m)\""));
+    let kyiv_inside = inc
+        .lines()
+        .find(|l| l.contains("\"id\":\"kyiv_2025_11_14\""))
+        .unwrap();
+    assert!(
+        kyiv_inside.contains("\"inside\":\"yes\"")
+            && kyiv_inside.contains("\"after_notification\":\"yes\"")
     );
     // No link is drawn for locations without a defined point.
     assert!(std::fs::read_to_string(dir.path().join("links.geojson"))
@@ -821,25 +641,36 @@ fn generated_case_of_thousands_of_footprints_reads_back_in_gdal() {
     let t = std::time::Instant::now();
     check_with_gdal(dir.path(), &layers);
     eprintln!("checked with GDAL in {:.1} s", t.elapsed().as_secs_f64());
-    // Every point incident farther than 1 cm from its site has a link.
+    // One link per row measured from a point (impact, area centre, or a
+    // relative location with a bearing) that lies outside its site.
     let links = layers.iter().find(|l| l.name == "links").unwrap();
     let expected = rows
         .iter()
-        .filter(|r| {
-            r.nearest.is_some()
-                && (r.from.is_some()
-                    || matches!(incidents[r.incident].location, Location::Relative { .. }))
-        })
-        .filter(|r| {
-            let from = match &incidents[r.incident].location {
-                Location::Relative {
-                    bearing_deg: Some(b),
-                    ..
-                } => destination(r.nearest.unwrap(), *b, r.distance.nominal),
-                _ => r.from.unwrap(),
-            };
-            distance_m(from, r.nearest.unwrap()) >= 0.01
+        .filter(|r| match &incidents[r.incident].location {
+            Location::Point { .. } | Location::Area { .. } => r.distance.nominal > 0.0,
+            Location::Relative { bearing_deg, .. } => bearing_deg.is_some(),
+            Location::Within { .. } => false,
         })
         .count();
+    assert!(expected > 150);
+    // For impact points the drawn line's ends are the figure's ends: its
+    // geodesic length is the nominal distance, up to rounding to 7 decimals.
+    let mut checked = 0;
+    for f in &links.features {
+        let Some(geo_types::Geometry::LineString(l)) = &f.geometry else {
+            panic!("link without line")
+        };
+        let value = |name: &str| f.values[links.field_index(name).unwrap()].clone();
+        if value("from_kind") != Value::Text("impact".into()) {
+            continue;
+        }
+        let Value::Real(d) = value("distance_m") else {
+            panic!("no distance")
+        };
+        let ends = distance_m(Point(l.0[0]), Point(*l.0.last().unwrap()));
+        assert!((ends - d).abs() < 0.02, "link {ends} m vs distance {d} m");
+        checked += 1;
+    }
+    assert!(checked > 100);
     assert_eq!(links.features.len(), expected);
 }

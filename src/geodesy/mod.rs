@@ -18,7 +18,9 @@ mod polygon;
 pub use buffer::{densify_curve, densify_geodesic, geodesic_band, geodesic_buffer, signed_area2};
 pub use circle::{geodesic_circle, geodesic_sector, vertices_for_accuracy};
 pub use local::LocalFrame;
-pub use polygon::{nearest_on_edge, point_to_multipolygon, point_to_polygon, EdgeNearest, PolygonNearest};
+pub use polygon::{
+    nearest_on_edge, point_to_multipolygon, point_to_polygon, EdgeNearest, PolygonNearest,
+};
 
 use geo_types::Point;
 use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
@@ -73,7 +75,11 @@ pub fn destination(from: Point<f64>, bearing_deg: f64, distance_m: f64) -> Point
 }
 
 /// The point at `distance_m` along azimuth `bearing_deg`, with the forward azimuth there (degrees).
-pub fn destination_with_azimuth(from: Point<f64>, bearing_deg: f64, distance_m: f64) -> (Point<f64>, f64) {
+pub fn destination_with_azimuth(
+    from: Point<f64>,
+    bearing_deg: f64,
+    distance_m: f64,
+) -> (Point<f64>, f64) {
     let (lat, lon, azi2) = wgs84().direct(from.y(), from.x(), bearing_deg, distance_m);
     (Point::new(lon, lat), azi2)
 }

@@ -16,8 +16,7 @@
 use super::table::{ExtraFields, FieldType, GeometryType, Layer, Value};
 use super::LayerOptions;
 use crate::geodesy::{
-    densify_geodesic, destination, distance_m, geodesic_band, geodesic_buffer, geodesic_sector,
-    normalize_deg,
+    densify_geodesic, distance_m, geodesic_band, geodesic_buffer, geodesic_sector, normalize_deg,
 };
 use crate::model::{Incident, Interval, Location, Site, SiteGeometry};
 use crate::proximity::ProximityRow;
@@ -185,9 +184,38 @@ fn representative(points: &[Point<f64>], polygons: &[Polygon<f64>]) -> Option<Po
         .or_else(|| MultiPolygon(polygons.to_vec()).interior_point())
 }
 
+/// The reference of a relative or within location: the site feature its
+/// proximity row was computed against (so the shape and the figures agree),
+/// else every feature of the named site (or of the named part, if mapped).
+fn reference_for(
+    sites: &[Site],
+    row: Option<&ProximityRow>,
+    site: &str,
+    part: Option<&str>,
+) -> Option<Reference> {
+    let Some(s) = row.and_then(|r| sites.get(r.site)).filter(|s| s.id == site) else {
+        return reference(sites, site, part);
+    };
+    let (points, polygons) = match &s.geometry {
+        SiteGeometry::Point(p) => (vec![*p], vec![]),
+        g => (vec![], g.polygons().to_vec()),
+    };
+    let label = match &s.part {
+        Some(sp) => format!("{} / {sp}", s.id),
+        None => s.id.clone(),
+    };
+    Some(Reference {
+        points,
+        polygons,
+        uncertainty_m: s.position_uncertainty_m,
+        label,
+    })
+}
+
 /// The materialised location of a relative, within or area incident, and what it is.
 fn materialise(
     incident: &Incident,
+    row: Option<&ProximityRow>,
     sites: &[Site],
     opts: &LayerOptions,
 ) -> Option<(MultiPolygon<f64>, String)> {
@@ -201,7 +229,7 @@ fn materialise(
             ),
         )),
         Location::Within { site, part, .. } => {
-            let r = reference(sites, site, part.as_deref())?;
+            let r = reference_for(sites, row, site, part.as_deref())?;
             if r.uncertainty_m > 0.0 {
                 let tol = trace_tolerance_m(r.uncertainty_m);
                 let mp = geodesic_buffer(&r.points, &r.polygons, r.uncertainty_m, tol);
@@ -230,7 +258,7 @@ fn materialise(
             bearing_deg,
             ..
         } => {
-            let r = reference(sites, site, part.as_deref())?;
+            let r = reference_for(sites, row, site, part.as_deref())?;
             let i = distance.interval_m(&opts.steps);
             if i.max <= 0.0 {
                 return None;
@@ -328,7 +356,10 @@ fn incident_values(
         Value::text(inc.location.as_described()),
         Value::Text(shape.to_string()),
         Value::text(site.map(|s| s.id.as_str())),
-        Value::text(site.and_then(|s| s.part.as_deref())),
+        Value::text(
+            row.and_then(|r| r.part.as_deref())
+                .or(site.and_then(|s| s.part.as_deref())),
+        ),
         Value::text(site.map(|s| s.name.as_str())),
         d,
         dmin,
@@ -507,7 +538,7 @@ pub fn build_layers(
                 }
                 "impact point".to_string()
             }
-            _ => match materialise(inc, sites, opts) {
+            _ => match materialise(inc, row, sites, opts) {
                 Some((mp, what)) => {
                     let mut values = incident_values(inc, row, sites, &what);
                     values.extend(inc_extra.values(&inc.properties));
@@ -535,18 +566,19 @@ pub fn build_layers(
     ]
 }
 
-/// Links from each incident's point to its site's nearest point.
+/// Links from each incident's point to its site's nearest point, one per
+/// proximity row, from the row's own points so line and figure agree.
 ///
-/// The start is the impact point (`from_kind` `impact`), the point of an
-/// area nearest the site (`area_nearest_point`), or for a relative location
-/// with a bearing the point at the nominal distance along that bearing from
-/// the site's nearest point (`relative_bearing`). A relative location without
-/// a bearing has no defined point, and a location within a site has distance
-/// 0: neither gets a link (their shape is in `incident_areas`).
+/// The start (`from_kind`) is the impact point (`impact`), the centre of an
+/// area the distance is measured from (`area_centre`), or for a relative
+/// location with a bearing the point at the nominal distance along that
+/// bearing (`relative_bearing`). A relative location without a bearing has no
+/// defined point, and a location within a site has distance 0: neither gets
+/// a link (their shape is in `incident_areas`, their figures in `incidents`).
 fn build_links(sites: &[Site], incidents: &[Incident], rows: &[ProximityRow]) -> Layer {
     let mut links = Layer::new(
         "links",
-        "Lines from each impact (or nearest point of its area) to the nearest point of its site, with the distance",
+        "Lines from each impact (or the point its distance is measured from) to the nearest point of its site, with the distance",
         GeometryType::LineString,
         LINK_FIELDS,
     );
@@ -556,19 +588,14 @@ fn build_links(sites: &[Site], incidents: &[Incident], rows: &[ProximityRow]) ->
         let (Some(inc), Some(site)) = (incidents.get(r.incident), sites.get(r.site)) else {
             continue;
         };
-        let Some(to) = r.nearest else { continue };
-        let (from, kind) = match (&inc.location, r.from) {
-            (Location::Point { point, .. }, _) => (*point, "impact"),
-            (Location::Area { .. }, Some(f)) => (f, "area_nearest_point"),
-            (
-                Location::Relative {
-                    bearing_deg: Some(b),
-                    ..
-                },
-                _,
-            ) => (destination(to, *b, r.distance.nominal), "relative_bearing"),
-            (_, Some(f)) => (f, "incident_point"),
-            _ => continue,
+        let (Some(from), Some(to)) = (r.from, r.nearest) else {
+            continue;
+        };
+        let kind = match &inc.location {
+            Location::Point { .. } => "impact",
+            Location::Area { .. } => "area_centre",
+            Location::Relative { .. } => "relative_bearing",
+            Location::Within { .. } => "within",
         };
         if distance_m(from, to) < 0.01 {
             continue; // inside or touching: no line to draw
@@ -581,7 +608,7 @@ fn build_links(sites: &[Site], incidents: &[Incident], rows: &[ProximityRow]) ->
                 Value::Date(inc.start.first),
                 Value::Text(inc.weapon_category.as_str().into()),
                 Value::Text(site.id.clone()),
-                Value::text(site.part.as_deref()),
+                Value::text(r.part.as_deref().or(site.part.as_deref())),
                 d,
                 dmin,
                 dmax,

@@ -79,7 +79,7 @@ pub fn normalize_geometry(g: &Geometry<f64>) -> Option<Geometry<f64>> {
             }
             let mut v: Vec<Coord<f64>> = l.0.iter().map(|c| round_coord(*c)).collect();
             v.dedup();
-            (v.len() >= 2).then(|| Geometry::LineString(LineString(v)))
+            (v.len() >= 2).then_some(Geometry::LineString(LineString(v)))
         }
         Geometry::Polygon(p) => {
             normalize_geometry(&Geometry::MultiPolygon(MultiPolygon(vec![p.clone()])))
@@ -95,7 +95,7 @@ pub fn normalize_geometry(g: &Geometry<f64>) -> Option<Geometry<f64>> {
                 return None;
             }
             let polys: Vec<Polygon<f64>> = mp.0.iter().filter_map(normalize_polygon).collect();
-            (!polys.is_empty()).then(|| Geometry::MultiPolygon(MultiPolygon(polys)))
+            (!polys.is_empty()).then_some(Geometry::MultiPolygon(MultiPolygon(polys)))
         }
         _ => None,
     }

@@ -27,7 +27,7 @@ pub use table::{FieldType, GeometryType, Layer, Value};
 
 use crate::model::{Incident, Site, StepLength};
 use crate::proximity::ProximityRow;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Output format of [`write_layers`].
@@ -177,28 +177,13 @@ fn parent_dir(path: &Path) -> &Path {
     }
 }
 
-/// Writes a file atomically: into a temporary file in the same folder, then
-/// renamed over `path`. A failure leaves `path` untouched and no temporary
-/// file behind. (To be unified with the crate-wide atomic writer.)
-pub fn write_atomic(
+/// Writes a file atomically (see [`crate::io::atomic`]), naming the file in the error.
+fn write_atomic(
     path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), LayersError> {
-    let io_err = |source| LayersError::Io {
+    crate::io::atomic::write_atomic(path, fill).map_err(|source| LayersError::Io {
         path: path.to_path_buf(),
         source,
-    };
-    let tmp = tempfile::Builder::new()
-        .prefix(".impactmap-")
-        .suffix(".tmp")
-        .tempfile_in(parent_dir(path))
-        .map_err(io_err)?;
-    {
-        let mut w = BufWriter::new(tmp.as_file());
-        write(&mut w).map_err(io_err)?;
-        w.flush().map_err(io_err)?;
-    }
-    tmp.as_file().sync_all().map_err(io_err)?;
-    tmp.persist(path).map_err(|e| io_err(e.error))?;
-    Ok(())
+    })
 }
