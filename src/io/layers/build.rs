@@ -676,3 +676,202 @@ fn build_rings(sites: &[Site], opts: &LayerOptions) -> Layer {
     }
     rings
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geodesy::{destination, point_to_multipolygon, point_to_polygon, signed_area2};
+    use geo_types::{point, polygon};
+    use serde_json::Map;
+
+    fn site(id: &str, geometry: SiteGeometry) -> Site {
+        Site {
+            id: id.into(),
+            part: None,
+            name: id.into(),
+            kind: "embassy".into(),
+            address: None,
+            operator: None,
+            geometry,
+            position_uncertainty_m: 0.0,
+            position_source: None,
+            notified: None,
+            properties: Map::new(),
+        }
+    }
+
+    /// Checks a written (rounded, oriented) ring outline against the exact distance:
+    /// vertices and chord midpoints within the tolerance, and every geodesic
+    /// destination point at the radius within the tolerance of the outline.
+    fn check_ring(
+        mp: &MultiPolygon<f64>,
+        dist: impl Fn(Point<f64>) -> f64,
+        r: f64,
+        dests: &[Point<f64>],
+    ) {
+        let tol = outline_tolerance_m(r);
+        assert_eq!(mp.0.len(), 1);
+        let ext = mp.0[0].exterior();
+        assert_eq!(ext.0.first(), ext.0.last(), "closed");
+        assert!(signed_area2(&ext.0) > 0.0, "counter-clockwise");
+        for w in ext.0.windows(2) {
+            let v = dist(Point(w[0]));
+            let m = dist(Point::new(0.5 * (w[0].x + w[1].x), 0.5 * (w[0].y + w[1].y)));
+            assert!((v - r).abs() <= tol, "vertex {v} m for ring {r} m");
+            assert!((m - r).abs() <= tol, "chord middle {m} m for ring {r} m");
+        }
+        let drawn = Polygon::new(ext.clone(), vec![]);
+        let mut worst = 0.0_f64;
+        for d in dests {
+            let off = point_to_polygon(*d, &drawn).boundary_distance_m;
+            assert!(
+                off <= tol,
+                "destination point {off} m off the ring of {r} m"
+            );
+            worst = worst.max(off);
+        }
+        let worst_chord = ext
+            .0
+            .windows(2)
+            .map(|w| (dist(Point::new(0.5 * (w[0].x + w[1].x), 0.5 * (w[0].y + w[1].y))) - r).abs())
+            .fold(0.0, f64::max);
+        eprintln!(
+            "ring {r} m: {} vertices, worst chord middle {worst_chord:.4} m, worst destination point {worst:.4} m (tolerance {tol} m)",
+            ext.0.len()
+        );
+    }
+
+    #[test]
+    fn rings_are_within_tolerance_after_rounding() {
+        let c = point!(x: 30.49056162, y: 50.46082135);
+        let fp = polygon![
+            (x: 30.5000, y: 50.4500), (x: 30.5012, y: 50.4500), (x: 30.5012, y: 50.4503),
+            (x: 30.5004, y: 50.4503), (x: 30.5004, y: 50.4508), (x: 30.5000, y: 50.4508),
+        ];
+        let sites = vec![
+            site("point", SiteGeometry::Point(c)),
+            site("footprint", SiteGeometry::Polygon(fp.clone())),
+        ];
+        let opts = LayerOptions {
+            rings_m: vec![10.0, 50.0, 500.0, 5000.0],
+            ..LayerOptions::default()
+        };
+        let layers = build_layers(&sites, &[], &[], &opts);
+        let rings = layers.iter().find(|l| l.name == "rings").unwrap();
+        assert_eq!(rings.features.len(), 8);
+        let fp_mp = MultiPolygon(vec![fp.clone()]);
+        for f in &rings.features {
+            let Some(Geometry::MultiPolygon(mp)) = &f.geometry else {
+                panic!("ring geometry")
+            };
+            let Value::Real(r) = f.values[3] else {
+                panic!("radius")
+            };
+            if f.values[0] == Value::Text("point".into()) {
+                // Destination points every half degree of azimuth.
+                let dests: Vec<Point<f64>> = (0..720)
+                    .map(|i| destination(c, i as f64 * 0.5, r))
+                    .collect();
+                check_ring(mp, |p| distance_m(c, p), r, &dests);
+            } else {
+                // Destination points perpendicular to the middle of each edge, and
+                // diagonally out from each convex corner.
+                let v = &fp.exterior().0;
+                let mut dests = Vec::new();
+                for w in v.windows(2) {
+                    let (a, b) = (Point(w[0]), Point(w[1]));
+                    let (len, az, _) = crate::geodesy::inverse(a, b);
+                    let (mid, az_mid) = crate::geodesy::destination_with_azimuth(a, az, len / 2.0);
+                    dests.push(destination(mid, az_mid + 90.0, r));
+                }
+                let sw = point!(x: 30.5000, y: 50.4500);
+                dests.push(destination(sw, 225.0, r));
+                // Only points exactly at the radius from the whole footprint lie on the
+                // outline (from the inner edges of the L the other wing is nearer).
+                dests.retain(|p| (point_to_multipolygon(*p, &fp_mp).distance_m - r).abs() < 1e-6);
+                assert!(
+                    dests.len() >= 5,
+                    "{} destination points at {r} m",
+                    dests.len()
+                );
+                check_ring(
+                    mp,
+                    |p| point_to_multipolygon(p, &fp_mp).distance_m,
+                    r,
+                    &dests,
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn relative_location_becomes_a_band_and_within_the_site_polygon() {
+        let fp = polygon![(x: 30.0, y: 50.0), (x: 30.001, y: 50.0), (x: 30.001, y: 50.001), (x: 30.0, y: 50.001)];
+        let sites = vec![site("s", SiteGeometry::Polygon(fp.clone()))];
+        let start = crate::model::DateSpan::parse("2024-01-02").unwrap();
+        let mk = |id: &str, location: Location| Incident {
+            id: id.into(),
+            time_precision: start.precision,
+            start: start.clone(),
+            end: None,
+            weapon: None,
+            weapon_category: crate::model::WeaponCategory::Unknown,
+            description: None,
+            damage: None,
+            casualties: None,
+            sources: vec![],
+            notes: None,
+            location,
+            properties: Map::new(),
+        };
+        let steps = crate::model::RelativeDistance {
+            value: 35.0,
+            unit: crate::model::DistanceUnit::Steps,
+            tolerance: 0.0,
+        };
+        let incidents = vec![
+            mk(
+                "rel",
+                Location::Relative {
+                    site: "s".into(),
+                    part: None,
+                    distance: steps,
+                    bearing_deg: None,
+                    as_described: None,
+                },
+            ),
+            mk(
+                "in",
+                Location::Within {
+                    site: "s".into(),
+                    part: None,
+                    as_described: None,
+                },
+            ),
+        ];
+        let layers = build_layers(&sites, &incidents, &[], &LayerOptions::default());
+        let areas = layers.iter().find(|l| l.name == "incident_areas").unwrap();
+        assert_eq!(areas.features.len(), 2);
+        let Some(Geometry::MultiPolygon(band)) = &areas.features[0].geometry else {
+            panic!()
+        };
+        // The band around the footprint: outer ring at 31.5 m, inner ring (a hole, clockwise) at 21 m.
+        let fp_mp = MultiPolygon(vec![fp.clone()]);
+        let d = |c: &geo_types::Coord<f64>| point_to_multipolygon(Point(*c), &fp_mp).distance_m;
+        assert!(band.0[0]
+            .exterior()
+            .0
+            .iter()
+            .all(|c| (d(c) - 31.5).abs() < 0.04));
+        let hole = &band.0[0].interiors()[0];
+        assert!(signed_area2(&hole.0) < 0.0);
+        assert!(hole.0.iter().all(|c| (d(c) - 21.0).abs() < 0.03));
+        let Some(Geometry::MultiPolygon(within)) = &areas.features[1].geometry else {
+            panic!()
+        };
+        assert_eq!(within.0[0].exterior().0.len(), 5);
+        // In `incidents` neither has a point.
+        let inc = layers.iter().find(|l| l.name == "incidents").unwrap();
+        assert!(inc.features.iter().all(|f| f.geometry.is_none()));
+    }
+}
