@@ -166,6 +166,7 @@ pub fn write_gpkg_atomic(path: &Path, layers: &[(&Layer, &str)]) -> Result<(), L
         path: path.to_path_buf(),
         source,
     })?;
+    crate::io::atomic::readable(tmp.as_file()).map_err(io_err)?;
     tmp.persist(path).map_err(|e| io_err(e.error))?;
     Ok(())
 }
