@@ -147,12 +147,18 @@ struct Category {
 }
 
 /// Labels: field, size in points, placement (QGIS `QgsPalLayerSettings::Placement`:
-/// 0 around point, 2 along line / polygon perimeter).
+/// 0 around point, 2 along line / polygon perimeter), and how far (mm) a label
+/// may run past the end of a line (a short link still gets its distance).
 struct Labels {
     field: &'static str,
     size_pt: f64,
     placement: u8,
+    overrun_mm: f64,
 }
+
+/// Line placement flags: above (2) or below (4) the line, read in map
+/// orientation (8), so labels sit beside the line, not on it.
+const LINE_SIDES: u8 = 2 | 4 | 8;
 
 fn document(g: GeometryType, renderer: &str, labels: Option<&Labels>) -> String {
     let mut out = String::new();
@@ -182,8 +188,8 @@ fn document(g: GeometryType, renderer: &str, labels: Option<&Labels>) -> String 
         let _ = writeln!(out, "      <text-format wrapChar=\"\" multilineHeight=\"1\" plussign=\"0\" decimals=\"3\" formatNumbers=\"0\" reverseDirectionSymbol=\"0\" leftDirectionSymbol=\"&lt;\" rightDirectionSymbol=\"&gt;\" addDirectionSymbol=\"0\" placeDirectionSymbol=\"0\"/>");
         let _ = writeln!(
             out,
-            "      <placement placement=\"{}\" placementFlags=\"10\" dist=\"1\" distUnits=\"MM\" offsetType=\"0\" quadOffset=\"4\" priority=\"5\" overrunDistance=\"0\" repeatDistance=\"0\"/>",
-            l.placement
+            "      <placement placement=\"{}\" placementFlags=\"{}\" dist=\"1\" distUnits=\"MM\" offsetType=\"0\" quadOffset=\"4\" priority=\"5\" overrunDistance=\"{}\" overrunDistanceUnit=\"MM\" repeatDistance=\"0\"/>",
+            l.placement, LINE_SIDES, l.overrun_mm
         );
         let _ = writeln!(out, "      <rendering obstacle=\"1\" displayAll=\"0\" upsidedownLabels=\"0\" labelPerPart=\"0\" mergeLines=\"0\" drawLabels=\"1\" scaleVisibility=\"0\"/>");
         let _ = writeln!(out, "    </settings>");
@@ -289,6 +295,7 @@ pub fn style_for(layer: &Layer) -> String {
                     field: "name",
                     size_pt: 8.0,
                     placement: 0,
+                    overrun_mm: 0.0,
                 }),
             )
         }
@@ -349,6 +356,7 @@ pub fn style_for(layer: &Layer) -> String {
                     field: "label",
                     size_pt: 8.0,
                     placement: 2,
+                    overrun_mm: 30.0,
                 }),
             )
         }
@@ -361,6 +369,7 @@ pub fn style_for(layer: &Layer) -> String {
                     field: "label",
                     size_pt: 7.0,
                     placement: 2,
+                    overrun_mm: 30.0,
                 }),
             )
         }
@@ -379,5 +388,89 @@ pub fn style_for(layer: &Layer) -> String {
             };
             document(g, &single(g, &[symbol]), None)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::layers::table::{FieldType, Layer, Value};
+
+    fn layer(name: &str, g: GeometryType) -> Layer {
+        let mut l = Layer::new(name, "", g, &[("kind", FieldType::Text)]);
+        l.push(None, vec![Value::Text("oil_depot".into())]);
+        l
+    }
+
+    /// Every opening element is closed and attributes are quoted: a small
+    /// well-formedness check (QGIS rejects a style that does not parse).
+    fn assert_well_formed(xml: &str) {
+        let mut stack: Vec<String> = Vec::new();
+        let body = &xml[xml.find("<qgis").unwrap()..];
+        for tag in body.split('<').skip(1) {
+            let tag = &tag[..tag.find('>').expect("unclosed tag")];
+            assert_eq!(
+                tag.matches('"').count() % 2,
+                0,
+                "unbalanced quotes in <{tag}>"
+            );
+            if let Some(name) = tag.strip_prefix('/') {
+                assert_eq!(stack.pop().as_deref(), Some(name), "closing </{name}>");
+            } else if !tag.ends_with('/') {
+                stack.push(tag.split_whitespace().next().unwrap().to_string());
+            }
+        }
+        assert!(stack.is_empty(), "unclosed {stack:?}");
+    }
+
+    #[test]
+    fn incidents_are_categorized_by_weapon_with_palette_colours() {
+        let qml = style_for(&layer("incidents", GeometryType::Point));
+        assert_well_formed(&qml);
+        assert!(qml.contains("<renderer-v2 type=\"categorizedSymbol\" attr=\"weapon_category\""));
+        assert_eq!(
+            qml.matches("<category ").count(),
+            WeaponCategory::ALL.len() + 1
+        );
+        for w in WeaponCategory::ALL {
+            let (c, m) = style::weapon_style(w);
+            assert!(qml.contains(&format!("value=\"{}\"", w.as_str())));
+            assert!(qml.contains(&format!("value=\"{}\"", c.qgis(1.0))));
+            assert!(qml.contains(&format!("value=\"{}\"", m.qgis_name())));
+        }
+        assert!(qml.contains("<layerGeometryType>0</layerGeometryType>"));
+    }
+
+    #[test]
+    fn sites_list_the_kinds_in_the_data() {
+        let qml = style_for(&layer("sites", GeometryType::Point));
+        assert_well_formed(&qml);
+        for kind in ["embassy", "energy", "hospital", "oil_depot"] {
+            assert!(
+                qml.contains(&format!("<category value=\"{kind}\"")),
+                "{kind}"
+            );
+        }
+        assert!(qml.contains("fieldName=\"name\""));
+    }
+
+    #[test]
+    fn rings_dashed_uncertainty_translucent_links_labelled() {
+        let rings = style_for(&layer("rings", GeometryType::MultiPolygon));
+        assert_well_formed(&rings);
+        assert!(rings.contains("name=\"outline_style\" type=\"QString\" value=\"dash\""));
+        assert!(rings.contains("name=\"style\" type=\"QString\" value=\"no\""));
+        let unc = style_for(&layer("uncertainty", GeometryType::MultiPolygon));
+        assert_well_formed(&unc);
+        let alpha = (style::UNCERTAINTY_OPACITY * 255.0).round() as u8;
+        assert!(alpha > 0 && alpha < 128);
+        assert!(unc.contains(&format!(
+            "value=\"{}\"",
+            style::UNCERTAINTY.qgis(style::UNCERTAINTY_OPACITY)
+        )));
+        let links = style_for(&layer("links", GeometryType::LineString));
+        assert_well_formed(&links);
+        assert!(links.contains("labelsEnabled=\"1\"") && links.contains("fieldName=\"label\""));
+        assert!(links.contains("class=\"SimpleLine\""));
     }
 }
