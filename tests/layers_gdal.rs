@@ -390,6 +390,30 @@ fn sql_count(file: &Path, sql: &str, dialect: Option<&str>) -> usize {
     line.split("= ").nth(1).unwrap().trim().parse().unwrap()
 }
 
+/// GDAL's GeoPackage validator (shipped with `gdal-bin` through `python3-gdal`).
+const VALIDATE_GPKG: &str = "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py";
+
+/// Runs GDAL's validator of the OGC GeoPackage requirements on a file.
+fn validate_gpkg(file: &Path) {
+    assert!(
+        Path::new(VALIDATE_GPKG).exists(),
+        "{VALIDATE_GPKG} is missing: install GDAL's Python tools with `apt-get install gdal-bin python3-gdal`"
+    );
+    // Debian's interpreter: the GDAL bindings are installed for it.
+    let out = Command::new("/usr/bin/python3")
+        .arg(VALIDATE_GPKG)
+        .arg(file)
+        .output()
+        .expect("cannot run /usr/bin/python3 for GDAL's GeoPackage validator");
+    assert!(
+        out.status.success(),
+        "validate_gpkg.py rejects {}:\n{}{}",
+        file.display(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// Checks every layer written into `dir` with GDAL.
 fn check_with_gdal(dir: &Path, layers: &[Layer]) {
     let names: Vec<&str> = layers.iter().map(|l| l.name.as_str()).collect();
@@ -406,6 +430,7 @@ fn check_with_gdal(dir: &Path, layers: &[Layer]) {
         ]
     );
     let gpkg = dir.join("layers.gpkg");
+    validate_gpkg(&gpkg);
     for layer in layers {
         let (geom, fields) = expected_schema(&layer.name);
         let non_null = |name: &str| {
