@@ -70,7 +70,7 @@ impl Default for LayerOptions {
 #[derive(Debug, thiserror::Error)]
 pub enum LayersError {
     /// A file or folder could not be written.
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {}", path.display())]
     Io {
         /// The file or folder.
         path: PathBuf,
@@ -78,7 +78,7 @@ pub enum LayersError {
         source: std::io::Error,
     },
     /// The GeoPackage could not be built.
-    #[error("cannot write GeoPackage {path}: {source}")]
+    #[error("cannot write GeoPackage {}", path.display())]
     GeoPackage {
         /// The file.
         path: PathBuf,
