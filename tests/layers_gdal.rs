@@ -390,6 +390,18 @@ fn sql_count(file: &Path, sql: &str, dialect: Option<&str>) -> usize {
     line.split("= ").nth(1).unwrap().trim().parse().unwrap()
 }
 
+/// Asserts that GEOS finds every geometry of a layer valid (through GDAL's SQLite dialect).
+fn assert_all_valid(file: &Path, layer: &str, column: &str, dialect: &str) {
+    let sql = format!("SELECT count(*) AS n FROM \"{layer}\" WHERE NOT ST_IsValid({column})");
+    let invalid = sql_count(file, &sql, Some(dialect));
+    assert_eq!(
+        invalid,
+        0,
+        "{}: {layer}: invalid geometries",
+        file.display()
+    );
+}
+
 /// GDAL's GeoPackage validator (shipped with `gdal-bin` through `python3-gdal`).
 const VALIDATE_GPKG: &str = "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py";
 
@@ -495,15 +507,7 @@ fn check_with_gdal(dir: &Path, layers: &[Layer]) {
             }));
             assert_eq!(listed_fields(&info), want, "{}: fields", layer.name);
         }
-        let invalid = sql_count(
-            &file,
-            &format!(
-                "SELECT count(*) AS n FROM \"{}\" WHERE NOT ST_IsValid(geometry)",
-                layer.name
-            ),
-            Some("sqlite"),
-        );
-        assert_eq!(invalid, 0, "{}: invalid geometries", layer.name);
+        assert_all_valid(&file, &layer.name, "geometry", "sqlite");
         let drawn = sql_count(
             &file,
             &format!(
@@ -561,15 +565,7 @@ fn check_with_gdal(dir: &Path, layers: &[Layer]) {
                 .map(|(n, t)| (n.clone(), gpkg_type(*t).to_string())),
         );
         assert_eq!(listed_fields(&info), want, "{}: gpkg fields", layer.name);
-        let invalid = sql_count(
-            &gpkg,
-            &format!(
-                "SELECT count(*) AS n FROM \"{}\" WHERE NOT ST_IsValid(geom)",
-                layer.name
-            ),
-            Some("indirect_sqlite"),
-        );
-        assert_eq!(invalid, 0, "{}: gpkg invalid geometries", layer.name);
+        assert_all_valid(&gpkg, &layer.name, "geom", "indirect_sqlite");
         let styled = sql_count(
             &gpkg,
             &format!("SELECT count(*) AS n FROM layer_styles WHERE f_table_name = '{}' AND useAsDefault = 1 AND styleQML LIKE '%renderer-v2%'", layer.name),
