@@ -46,6 +46,22 @@ impl InputArgs {
         Ok(LoadedCase { sites, incidents })
     }
 
+    /// Reads both files and computes the proximity rows (nearest site, or
+    /// every site within `max_distance_m`).
+    pub fn load_with_rows(
+        &self,
+        max_distance_m: Option<f64>,
+        steps: crate::model::StepLength,
+    ) -> anyhow::Result<(LoadedCase, Vec<crate::proximity::ProximityRow>)> {
+        let case = self.load()?;
+        let options = crate::proximity::Options {
+            max_distance_m,
+            steps,
+        };
+        let rows = crate::proximity::run(&case.sites, &case.incidents, &options)?;
+        Ok((case, rows))
+    }
+
     fn columns(&self) -> CsvColumns {
         CsvColumns {
             lat: self.lat_col.clone(),

@@ -1,9 +1,11 @@
 //! Command-line interface: argument definitions, one module per subcommand.
 
 mod input;
+mod layers;
 mod proximity;
 
 pub use input::{InputArgs, LoadedCase};
+pub use layers::LayersArgs;
 pub use proximity::ProximityArgs;
 
 use clap::{Parser, Subcommand};
@@ -24,12 +26,16 @@ pub enum Command {
     /// Distance, bearing and inside/outside from each incident to its nearest site (or every site within a distance).
     #[command(after_help = proximity::EXAMPLES)]
     Proximity(ProximityArgs),
+    /// QGIS-ready layers: sites, incidents, links, distance rings and uncertainty, with styles.
+    #[command(after_help = layers::EXAMPLES)]
+    Layers(LayersArgs),
 }
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Proximity(args) => proximity::run(&args),
+        Command::Layers(args) => layers::run(&args),
     }
 }
 

@@ -4,7 +4,6 @@ use super::{InputArgs, UsageError};
 use crate::io::atomic::write_atomic;
 use crate::io::table::{write_table, TableFormat};
 use crate::model::StepLength;
-use crate::proximity::{self, Options};
 use anyhow::Context;
 use clap::Args;
 use std::io::IsTerminal;
@@ -42,12 +41,7 @@ pub fn run(args: &ProximityArgs) -> anyhow::Result<()> {
             .into());
         }
     }
-    let case = args.input.load()?;
-    let options = Options {
-        max_distance_m: args.max_distance,
-        steps: args.steps_m,
-    };
-    let rows = proximity::run(&case.sites, &case.incidents, &options)?;
+    let (case, rows) = args.input.load_with_rows(args.max_distance, args.steps_m)?;
     match args.output.as_ref().filter(|p| p.as_os_str() != "-") {
         Some(path) => {
             let format = TableFormat::from_path(path).ok_or_else(|| {

@@ -10,10 +10,12 @@
 //! GeographicLib's direct and inverse solutions until the connecting geodesic
 //! meets the edge at a right angle, so the distance is exact, not planar.
 
+mod buffer;
 mod circle;
 mod local;
 mod polygon;
 
+pub use buffer::{densify_curve, densify_geodesic, geodesic_band, geodesic_buffer, signed_area2};
 pub use circle::{geodesic_circle, geodesic_sector, vertices_for_accuracy};
 pub use local::LocalFrame;
 pub use polygon::{

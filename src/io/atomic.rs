@@ -24,7 +24,21 @@ where
         w.flush()?;
     }
     tmp.as_file().sync_all()?;
+    readable(tmp.as_file())?;
     tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Gives an output file the usual `rw-r--r--` mode: temporary files are
+/// created owner-only, which would carry over to the renamed output.
+pub fn readable(file: &std::fs::File) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    #[cfg(not(unix))]
+    let _ = file;
     Ok(())
 }
 
@@ -51,5 +65,11 @@ mod tests {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
         write_bytes(&target, b"new").unwrap();
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&target).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o644, "others may read the output");
+        }
     }
 }

@@ -7,6 +7,7 @@ pub mod atomic;
 pub mod csv;
 mod error;
 pub mod geojson;
+pub mod layers;
 pub mod table;
 
 pub use error::InputError;

@@ -12,4 +12,4 @@ mod units;
 pub use incident::{Incident, Location, RelativeDistance, Source, WeaponCategory};
 pub use site::{Site, SiteGeometry};
 pub use time::{DateSpan, TimePrecision};
-pub use units::{DistanceUnit, Interval, StepLength};
+pub use units::{format_metres, DistanceUnit, Interval, StepLength};

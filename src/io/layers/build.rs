@@ -1,0 +1,877 @@
+//! Builds the layers from sites, incidents and proximity rows.
+//!
+//! Every layer has one geometry type, because QGIS splits a file of mixed
+//! points and polygons into sub-layers (and a GeoPackage table has one type):
+//!
+//! | layer | geometry | one feature per |
+//! |---|---|---|
+//! | `sites` | Point | site or part: its point, or an interior point of its footprint |
+//! | `site_footprints` | MultiPolygon | site or part given as a polygon |
+//! | `incidents` | Point | incident: the impact point; no geometry when the location is not a point |
+//! | `incident_areas` | MultiPolygon | relative, within or area incident: its location materialised |
+//! | `links` | LineString | proximity row with a defined impact point and site point |
+//! | `rings` | MultiPolygon | site and radius: everything within that geodesic distance |
+//! | `uncertainty` | MultiPolygon | imprecise point incident or site: its circle or buffer |
+
+use super::table::{ExtraFields, FieldType, GeometryType, Layer, Value};
+use super::LayerOptions;
+use crate::geodesy::{
+    densify_geodesic, distance_m, geodesic_band, geodesic_buffer, geodesic_sector, normalize_deg,
+};
+use crate::model::{Incident, Interval, Location, Site, SiteGeometry};
+use crate::proximity::ProximityRow;
+use geo::{BooleanOps, InteriorPoint};
+use geo_types::{Geometry, MultiPolygon, Point, Polygon};
+
+/// Largest error of a drawn outline against the true geodesic curve, metres:
+/// 0.1 % of the radius and at most 5 cm.
+pub fn outline_tolerance_m(radius_m: f64) -> f64 {
+    (0.001 * radius_m).min(0.05)
+}
+
+/// How far rounding a vertex to 7 decimals can move it, metres (half a unit
+/// of 1e-7° in both lon and lat, at most 0.56 cm each).
+pub const ROUNDING_M: f64 = 0.008;
+
+/// The chord error to trace with, so that the written outline (after rounding
+/// to 7 decimals) stays within [`outline_tolerance_m`].
+pub fn trace_tolerance_m(radius_m: f64) -> f64 {
+    let t = outline_tolerance_m(radius_m);
+    (t - ROUNDING_M).max(0.2 * t)
+}
+
+const SITE_FIELDS: &[(&str, FieldType)] = &[
+    ("id", FieldType::Text),
+    ("part", FieldType::Text),
+    ("name", FieldType::Text),
+    ("kind", FieldType::Text),
+    ("address", FieldType::Text),
+    ("operator", FieldType::Text),
+    ("position_uncertainty_m", FieldType::Real),
+    ("position_source", FieldType::Text),
+    ("notified", FieldType::Date),
+    ("notified_precision", FieldType::Text),
+    ("given_geometry", FieldType::Text),
+];
+
+const FOOTPRINT_FIELDS: &[(&str, FieldType)] = &[
+    ("id", FieldType::Text),
+    ("part", FieldType::Text),
+    ("name", FieldType::Text),
+    ("kind", FieldType::Text),
+    ("position_uncertainty_m", FieldType::Real),
+];
+
+const INCIDENT_FIELDS: &[(&str, FieldType)] = &[
+    ("id", FieldType::Text),
+    ("date", FieldType::Date),
+    ("date_last", FieldType::Date),
+    ("start_time", FieldType::DateTime),
+    ("time_precision", FieldType::Text),
+    ("weapon", FieldType::Text),
+    ("weapon_category", FieldType::Text),
+    ("weapon_label", FieldType::Text),
+    ("location_kind", FieldType::Text),
+    ("location_described", FieldType::Text),
+    ("shape", FieldType::Text),
+    ("site_id", FieldType::Text),
+    ("site_part", FieldType::Text),
+    ("site_name", FieldType::Text),
+    ("distance_m", FieldType::Real),
+    ("distance_min_m", FieldType::Real),
+    ("distance_max_m", FieldType::Real),
+    ("distance_label", FieldType::Text),
+    ("inside", FieldType::Text),
+    ("bearing_deg", FieldType::Real),
+    ("nearest_lon", FieldType::Real),
+    ("nearest_lat", FieldType::Real),
+    ("after_notification", FieldType::Text),
+    ("basis", FieldType::Text),
+    ("description", FieldType::Text),
+    ("damage", FieldType::Text),
+    ("casualties", FieldType::Text),
+    ("sources", FieldType::Text),
+    ("source_urls", FieldType::Text),
+    ("notes", FieldType::Text),
+];
+
+const LINK_FIELDS: &[(&str, FieldType)] = &[
+    ("incident_id", FieldType::Text),
+    ("date", FieldType::Date),
+    ("weapon_category", FieldType::Text),
+    ("site_id", FieldType::Text),
+    ("site_part", FieldType::Text),
+    ("distance_m", FieldType::Real),
+    ("distance_min_m", FieldType::Real),
+    ("distance_max_m", FieldType::Real),
+    ("label", FieldType::Text),
+    ("bearing_deg", FieldType::Real),
+    ("from_kind", FieldType::Text),
+];
+
+const RING_FIELDS: &[(&str, FieldType)] = &[
+    ("site_id", FieldType::Text),
+    ("site_name", FieldType::Text),
+    ("site_kind", FieldType::Text),
+    ("radius_m", FieldType::Real),
+    ("label", FieldType::Text),
+    ("around", FieldType::Text),
+    ("site_position_uncertainty_m", FieldType::Real),
+];
+
+const UNCERTAINTY_FIELDS: &[(&str, FieldType)] = &[
+    ("source", FieldType::Text),
+    ("id", FieldType::Text),
+    ("part", FieldType::Text),
+    ("shape", FieldType::Text),
+    ("radius_m", FieldType::Real),
+    ("label", FieldType::Text),
+    ("category", FieldType::Text),
+];
+
+/// The reference geometry of a relative or within location: the points and
+/// polygons of the named site (or part), and a description of it.
+struct Reference {
+    points: Vec<Point<f64>>,
+    polygons: Vec<Polygon<f64>>,
+    uncertainty_m: f64,
+    label: String,
+}
+
+fn reference(sites: &[Site], site: &str, part: Option<&str>) -> Option<Reference> {
+    let of_site: Vec<&Site> = sites.iter().filter(|s| s.id == site).collect();
+    let chosen: Vec<&Site> = match part {
+        Some(p) => {
+            let parts: Vec<&Site> = of_site
+                .iter()
+                .copied()
+                .filter(|s| s.part.as_deref().is_some_and(|q| q.eq_ignore_ascii_case(p)))
+                .collect();
+            if parts.is_empty() {
+                of_site.clone()
+            } else {
+                parts
+            }
+        }
+        None => of_site.clone(),
+    };
+    let first = chosen.first()?;
+    let mut r = Reference {
+        points: Vec::new(),
+        polygons: Vec::new(),
+        uncertainty_m: 0.0,
+        label: String::new(),
+    };
+    for s in &chosen {
+        match &s.geometry {
+            SiteGeometry::Point(p) => r.points.push(*p),
+            g => r.polygons.extend(g.polygons().iter().cloned()),
+        }
+        r.uncertainty_m = r.uncertainty_m.max(s.position_uncertainty_m);
+    }
+    r.label = match part {
+        Some(p) if chosen.iter().any(|s| s.part.is_some()) => format!("{site} / {p}"),
+        _ => first.id.clone(),
+    };
+    Some(r)
+}
+
+/// A point inside the given points and polygons (the first point, else an interior point).
+fn representative(points: &[Point<f64>], polygons: &[Polygon<f64>]) -> Option<Point<f64>> {
+    points
+        .first()
+        .copied()
+        .or_else(|| MultiPolygon(polygons.to_vec()).interior_point())
+}
+
+/// The reference of a relative or within location: the site feature its
+/// proximity row was computed against (so the shape and the figures agree),
+/// else every feature of the named site (or of the named part, if mapped).
+fn reference_for(
+    sites: &[Site],
+    row: Option<&ProximityRow>,
+    site: &str,
+    part: Option<&str>,
+) -> Option<Reference> {
+    let Some(s) = row.and_then(|r| sites.get(r.site)).filter(|s| s.id == site) else {
+        return reference(sites, site, part);
+    };
+    let (points, polygons) = match &s.geometry {
+        SiteGeometry::Point(p) => (vec![*p], vec![]),
+        g => (vec![], g.polygons().to_vec()),
+    };
+    let label = match &s.part {
+        Some(sp) => format!("{} / {sp}", s.id),
+        None => s.id.clone(),
+    };
+    Some(Reference {
+        points,
+        polygons,
+        uncertainty_m: s.position_uncertainty_m,
+        label,
+    })
+}
+
+/// The materialised location of a relative, within or area incident, and what it is.
+fn materialise(
+    incident: &Incident,
+    row: Option<&ProximityRow>,
+    sites: &[Site],
+    opts: &LayerOptions,
+) -> Option<(MultiPolygon<f64>, String)> {
+    match &incident.location {
+        Location::Point { .. } => None,
+        Location::Area { area, name, .. } => Some((
+            area.clone(),
+            format!(
+                "area{}",
+                name.as_ref().map(|n| format!(" {n}")).unwrap_or_default()
+            ),
+        )),
+        Location::Within { site, part, .. } => {
+            let r = reference_for(sites, row, site, part.as_deref())?;
+            if r.uncertainty_m > 0.0 {
+                let tol = trace_tolerance_m(r.uncertainty_m);
+                let mp = geodesic_buffer(&r.points, &r.polygons, r.uncertainty_m, tol);
+                let what = if r.polygons.is_empty() {
+                    "site position circle"
+                } else {
+                    "site footprint with position uncertainty"
+                };
+                Some((
+                    mp,
+                    format!("within {}: {what} ({:.0} m)", r.label, r.uncertainty_m),
+                ))
+            } else if !r.polygons.is_empty() {
+                Some((
+                    MultiPolygon(r.polygons.clone()),
+                    format!("within {}: site footprint", r.label),
+                ))
+            } else {
+                None
+            }
+        }
+        Location::Relative {
+            site,
+            part,
+            distance,
+            bearing_deg,
+            ..
+        } => {
+            let r = reference_for(sites, row, site, part.as_deref())?;
+            let i = distance.interval_m(&opts.steps);
+            if i.max <= 0.0 {
+                return None;
+            }
+            let tol = trace_tolerance_m(i.max);
+            let band = geodesic_band(&r.points, &r.polygons, i.min, i.max, tol);
+            let range = format!("{:.0}–{:.0} m", i.min, i.max);
+            match bearing_deg {
+                None => Some((band, format!("band {range} around {}", r.label))),
+                Some(b) => {
+                    let centre = representative(&r.points, &r.polygons)?;
+                    let reach = r
+                        .polygons
+                        .iter()
+                        .flat_map(|p| p.exterior().0.iter())
+                        .map(|c| distance_m(centre, Point(*c)))
+                        .fold(0.0, f64::max);
+                    let hw = opts.bearing_half_width_deg;
+                    let wedge =
+                        geodesic_sector(centre, 0.0, i.max + reach + 1.0, b - hw, b + hw, tol);
+                    let sector = band.intersection(&MultiPolygon(vec![wedge]));
+                    Some((
+                        sector,
+                        format!(
+                            "sector {range} around {}, bearing {:.0}° ± {hw}°",
+                            r.label,
+                            normalize_deg(*b)
+                        ),
+                    ))
+                }
+            }
+        }
+    }
+}
+
+/// The row each incident shows in `incidents`: its nearest site (smallest nominal distance).
+fn nearest_rows(rows: &[ProximityRow], n: usize) -> Vec<Option<&ProximityRow>> {
+    let mut best: Vec<Option<&ProximityRow>> = vec![None; n];
+    for r in rows {
+        if r.incident >= n {
+            continue;
+        }
+        let slot = &mut best[r.incident];
+        let better = match slot {
+            None => true,
+            Some(b) => (r.distance.nominal, r.site) < (b.distance.nominal, b.site),
+        };
+        if better {
+            *slot = Some(r);
+        }
+    }
+    best
+}
+
+fn distance_values(d: Option<&Interval>) -> [Value; 4] {
+    match d {
+        Some(i) => [
+            Value::real(Some(i.nominal), 3),
+            Value::real(Some(i.min), 3),
+            Value::real(Some(i.max), 3),
+            Value::Text(i.to_string()),
+        ],
+        None => [Value::Null, Value::Null, Value::Null, Value::Null],
+    }
+}
+
+fn incident_values(
+    inc: &Incident,
+    row: Option<&ProximityRow>,
+    sites: &[Site],
+    shape: &str,
+) -> Vec<Value> {
+    let site = row.and_then(|r| sites.get(r.site));
+    let [d, dmin, dmax, label] = distance_values(row.map(|r| &r.distance));
+    let joined = |f: &dyn Fn(&crate::model::Source) -> Option<String>, sep: &str| {
+        let v: Vec<String> = inc.sources.iter().filter_map(f).collect();
+        if v.is_empty() {
+            Value::Null
+        } else {
+            Value::Text(v.join(sep))
+        }
+    };
+    vec![
+        Value::Text(inc.id.clone()),
+        Value::Date(inc.start.first),
+        Value::Date(inc.start.last),
+        inc.start
+            .datetime
+            .map_or(Value::Null, |t| Value::DateTime(t.to_rfc3339())),
+        Value::Text(inc.time_precision.as_str().to_string()),
+        Value::text(inc.weapon.as_deref()),
+        Value::Text(inc.weapon_category.as_str().to_string()),
+        Value::Text(inc.weapon_category.label().to_string()),
+        Value::Text(inc.location.kind().to_string()),
+        Value::text(inc.location.as_described()),
+        Value::Text(shape.to_string()),
+        Value::text(site.map(|s| s.id.as_str())),
+        Value::text(
+            row.and_then(|r| r.part.as_deref())
+                .or(site.and_then(|s| s.part.as_deref())),
+        ),
+        Value::text(site.map(|s| s.name.as_str())),
+        d,
+        dmin,
+        dmax,
+        label,
+        Value::text(row.map(|r| r.inside.as_str())),
+        Value::real(row.and_then(|r| r.bearing_deg), 2),
+        Value::real(row.and_then(|r| r.nearest.map(|p| p.x())), 7),
+        Value::real(row.and_then(|r| r.nearest.map(|p| p.y())), 7),
+        Value::text(row.and_then(|r| r.after_notification.map(|a| a.as_str()))),
+        Value::text(row.map(|r| r.basis.as_str())),
+        Value::text(inc.description.as_deref()),
+        Value::text(inc.damage.as_deref()),
+        Value::text(inc.casualties.as_deref()),
+        joined(&|s| Some(s.title.clone()), " | "),
+        joined(&|s| s.url.clone(), " "),
+        Value::text(inc.notes.as_deref()),
+    ]
+}
+
+fn with_extra(fixed: &[(&str, FieldType)], extra: &ExtraFields) -> Vec<(String, FieldType)> {
+    fixed
+        .iter()
+        .map(|(n, t)| (n.to_string(), *t))
+        .chain(extra.schema())
+        .collect()
+}
+
+fn new_layer(
+    name: &str,
+    description: &str,
+    g: GeometryType,
+    fields: Vec<(String, FieldType)>,
+) -> Layer {
+    let mut l = Layer::new(name, description, g, &[]);
+    l.fields = fields;
+    l
+}
+
+/// Builds every layer, in the order they are listed in the module docs.
+pub fn build_layers(
+    sites: &[Site],
+    incidents: &[Incident],
+    rows: &[ProximityRow],
+    opts: &LayerOptions,
+) -> Vec<Layer> {
+    let site_extra = ExtraFields::infer(sites.iter().map(|s| &s.properties), SITE_FIELDS);
+    let inc_extra = ExtraFields::infer(incidents.iter().map(|i| &i.properties), INCIDENT_FIELDS);
+
+    let mut site_layer = new_layer(
+        "sites",
+        "Protected sites and their parts: the given point, or an interior point of the footprint",
+        GeometryType::Point,
+        with_extra(SITE_FIELDS, &site_extra),
+    );
+    let mut footprints = Layer::new(
+        "site_footprints",
+        "Footprints and perimeters of sites and parts given as polygons",
+        GeometryType::MultiPolygon,
+        FOOTPRINT_FIELDS,
+    );
+    let mut uncertainty = Layer::new(
+        "uncertainty",
+        "Circles and buffers of imprecise impact points and site positions",
+        GeometryType::MultiPolygon,
+        UNCERTAINTY_FIELDS,
+    );
+    for s in sites {
+        let point = match &s.geometry {
+            SiteGeometry::Point(p) => Some(*p),
+            g => MultiPolygon(g.polygons().to_vec()).interior_point(),
+        };
+        let mut values = vec![
+            Value::Text(s.id.clone()),
+            Value::text(s.part.as_deref()),
+            Value::Text(s.name.clone()),
+            Value::Text(s.kind.clone()),
+            Value::text(s.address.as_deref()),
+            Value::text(s.operator.as_deref()),
+            Value::real(Some(s.position_uncertainty_m), 3),
+            Value::text(s.position_source.as_deref()),
+            s.notified
+                .as_ref()
+                .map_or(Value::Null, |n| Value::Date(n.first)),
+            Value::text(s.notified.as_ref().map(|n| n.precision.as_str())),
+            Value::Text(s.geometry.type_name().to_string()),
+        ];
+        values.extend(site_extra.values(&s.properties));
+        site_layer.push(point.map(Geometry::Point), values);
+        if !s.geometry.polygons().is_empty() {
+            footprints.push(
+                Some(Geometry::MultiPolygon(MultiPolygon(
+                    s.geometry.polygons().to_vec(),
+                ))),
+                vec![
+                    Value::Text(s.id.clone()),
+                    Value::text(s.part.as_deref()),
+                    Value::Text(s.name.clone()),
+                    Value::Text(s.kind.clone()),
+                    Value::real(Some(s.position_uncertainty_m), 3),
+                ],
+            );
+        }
+        let u = s.position_uncertainty_m;
+        if u > 0.0 {
+            let (points, polys): (Vec<Point<f64>>, Vec<Polygon<f64>>) = match &s.geometry {
+                SiteGeometry::Point(p) => (vec![*p], vec![]),
+                g => (vec![], g.polygons().to_vec()),
+            };
+            let shape = if polys.is_empty() { "circle" } else { "buffer" };
+            uncertainty.push(
+                Some(Geometry::MultiPolygon(geodesic_buffer(
+                    &points,
+                    &polys,
+                    u,
+                    trace_tolerance_m(u),
+                ))),
+                vec![
+                    Value::Text("site".into()),
+                    Value::Text(s.id.clone()),
+                    Value::text(s.part.as_deref()),
+                    Value::Text(shape.into()),
+                    Value::real(Some(u), 3),
+                    Value::Text(format!(
+                        "site position ± {}",
+                        crate::model::format_metres(u)
+                    )),
+                    Value::Text("site".into()),
+                ],
+            );
+        }
+    }
+
+    let inc_fields = with_extra(INCIDENT_FIELDS, &inc_extra);
+    let mut inc_layer = new_layer(
+        "incidents",
+        "Incidents with their proximity figures; the impact point where one is known",
+        GeometryType::Point,
+        inc_fields.clone(),
+    );
+    let mut areas = new_layer(
+        "incident_areas",
+        "Where relative, within and area incidents may have happened: bands, sectors, site footprints, areas",
+        GeometryType::MultiPolygon,
+        inc_fields,
+    );
+    let nearest = nearest_rows(rows, incidents.len());
+    for (k, inc) in incidents.iter().enumerate() {
+        let row = nearest[k];
+        let mut point = None;
+        let shape = match &inc.location {
+            Location::Point {
+                point: p,
+                uncertainty_m,
+            } => {
+                point = Some(*p);
+                if *uncertainty_m > 0.0 {
+                    let u = *uncertainty_m;
+                    uncertainty.push(
+                        Some(Geometry::MultiPolygon(geodesic_buffer(
+                            &[*p],
+                            &[],
+                            u,
+                            trace_tolerance_m(u),
+                        ))),
+                        vec![
+                            Value::Text("incident".into()),
+                            Value::Text(inc.id.clone()),
+                            Value::Null,
+                            Value::Text("circle".into()),
+                            Value::real(Some(u), 3),
+                            Value::Text(format!("impact ± {}", crate::model::format_metres(u))),
+                            Value::Text(inc.weapon_category.as_str().into()),
+                        ],
+                    );
+                }
+                "impact point".to_string()
+            }
+            _ => match materialise(inc, row, sites, opts) {
+                Some((mp, what)) => {
+                    let mut values = incident_values(inc, row, sites, &what);
+                    values.extend(inc_extra.values(&inc.properties));
+                    areas.push(Some(Geometry::MultiPolygon(mp)), values);
+                    format!("{what} (in incident_areas)")
+                }
+                None => "no shape: the location cannot be drawn".to_string(),
+            },
+        };
+        let mut values = incident_values(inc, row, sites, &shape);
+        values.extend(inc_extra.values(&inc.properties));
+        inc_layer.push(point.map(Geometry::Point), values);
+    }
+
+    let links = build_links(sites, incidents, rows);
+    let rings = build_rings(sites, opts);
+    vec![
+        site_layer,
+        footprints,
+        inc_layer,
+        areas,
+        links,
+        rings,
+        uncertainty,
+    ]
+}
+
+/// Links from each incident's point to its site's nearest point, one per
+/// proximity row, from the row's own points so line and figure agree.
+///
+/// The start (`from_kind`) is the impact point (`impact`), the centre of an
+/// area the distance is measured from (`area_centre`), or for a relative
+/// location with a bearing the point at the nominal distance along that
+/// bearing (`relative_bearing`). A relative location without a bearing has no
+/// defined point, and a location within a site has distance 0: neither gets
+/// a link (their shape is in `incident_areas`, their figures in `incidents`).
+fn build_links(sites: &[Site], incidents: &[Incident], rows: &[ProximityRow]) -> Layer {
+    let mut links = Layer::new(
+        "links",
+        "Lines from each impact (or the point its distance is measured from) to the nearest point of its site, with the distance",
+        GeometryType::LineString,
+        LINK_FIELDS,
+    );
+    let mut ordered: Vec<&ProximityRow> = rows.iter().collect();
+    ordered.sort_by_key(|r| (r.incident, r.site));
+    for r in ordered {
+        let (Some(inc), Some(site)) = (incidents.get(r.incident), sites.get(r.site)) else {
+            continue;
+        };
+        let (Some(from), Some(to)) = (r.from, r.nearest) else {
+            continue;
+        };
+        let kind = match &inc.location {
+            Location::Point { .. } => "impact",
+            Location::Area { .. } => "area_centre",
+            Location::Relative { .. } => "relative_bearing",
+            Location::Within { .. } => "within",
+        };
+        if distance_m(from, to) < 0.01 {
+            continue; // inside or touching: no line to draw
+        }
+        let [d, dmin, dmax, label] = distance_values(Some(&r.distance));
+        links.push(
+            Some(Geometry::LineString(densify_geodesic(from, to, 0.05))),
+            vec![
+                Value::Text(inc.id.clone()),
+                Value::Date(inc.start.first),
+                Value::Text(inc.weapon_category.as_str().into()),
+                Value::Text(site.id.clone()),
+                Value::text(r.part.as_deref().or(site.part.as_deref())),
+                d,
+                dmin,
+                dmax,
+                label,
+                Value::real(r.bearing_deg, 2),
+                Value::Text(kind.into()),
+            ],
+        );
+    }
+    links
+}
+
+/// Distance rings: for each site (all its parts together) and radius, the
+/// area within that geodesic distance.
+fn build_rings(sites: &[Site], opts: &LayerOptions) -> Layer {
+    let mut rings = Layer::new(
+        "rings",
+        "Everything within each ring radius of a site (geodesic circles around points, geodesic buffers around footprints)",
+        GeometryType::MultiPolygon,
+        RING_FIELDS,
+    );
+    let mut radii: Vec<f64> = opts
+        .rings_m
+        .iter()
+        .copied()
+        .filter(|r| r.is_finite() && *r > 0.0)
+        .collect();
+    radii.sort_by(f64::total_cmp);
+    radii.dedup();
+    let mut ids: Vec<&str> = Vec::new();
+    for s in sites {
+        if !ids.contains(&s.id.as_str()) {
+            ids.push(&s.id);
+        }
+    }
+    for id in ids {
+        let Some(r) = reference(sites, id, None) else {
+            continue;
+        };
+        let first = sites
+            .iter()
+            .find(|s| s.id == id && s.part.is_none())
+            .or_else(|| sites.iter().find(|s| s.id == id));
+        let Some(first) = first else { continue };
+        let around = if r.polygons.is_empty() {
+            "point"
+        } else {
+            "footprint"
+        };
+        for &radius in &radii {
+            let mp = geodesic_buffer(&r.points, &r.polygons, radius, trace_tolerance_m(radius));
+            rings.push(
+                Some(Geometry::MultiPolygon(mp)),
+                vec![
+                    Value::Text(id.to_string()),
+                    Value::Text(first.name.clone()),
+                    Value::Text(first.kind.clone()),
+                    Value::real(Some(radius), 3),
+                    Value::Text(crate::model::format_metres(radius)),
+                    Value::Text(around.into()),
+                    Value::real(Some(r.uncertainty_m), 3),
+                ],
+            );
+        }
+    }
+    rings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geodesy::{destination, point_to_multipolygon, point_to_polygon, signed_area2};
+    use geo_types::{point, polygon};
+    use serde_json::Map;
+
+    fn site(id: &str, geometry: SiteGeometry) -> Site {
+        Site {
+            id: id.into(),
+            part: None,
+            name: id.into(),
+            kind: "embassy".into(),
+            address: None,
+            operator: None,
+            geometry,
+            position_uncertainty_m: 0.0,
+            position_source: None,
+            notified: None,
+            properties: Map::new(),
+        }
+    }
+
+    /// Checks a written (rounded, oriented) ring outline against the exact distance:
+    /// vertices and chord midpoints within the tolerance, and every geodesic
+    /// destination point at the radius within the tolerance of the outline.
+    fn check_ring(
+        mp: &MultiPolygon<f64>,
+        dist: impl Fn(Point<f64>) -> f64,
+        r: f64,
+        dests: &[Point<f64>],
+    ) {
+        let tol = outline_tolerance_m(r);
+        assert_eq!(mp.0.len(), 1);
+        let ext = mp.0[0].exterior();
+        assert_eq!(ext.0.first(), ext.0.last(), "closed");
+        assert!(signed_area2(&ext.0) > 0.0, "counter-clockwise");
+        for w in ext.0.windows(2) {
+            let v = dist(Point(w[0]));
+            let m = dist(Point::new(0.5 * (w[0].x + w[1].x), 0.5 * (w[0].y + w[1].y)));
+            assert!((v - r).abs() <= tol, "vertex {v} m for ring {r} m");
+            assert!((m - r).abs() <= tol, "chord middle {m} m for ring {r} m");
+        }
+        let drawn = Polygon::new(ext.clone(), vec![]);
+        let mut worst = 0.0_f64;
+        for d in dests {
+            let off = point_to_polygon(*d, &drawn).boundary_distance_m;
+            assert!(
+                off <= tol,
+                "destination point {off} m off the ring of {r} m"
+            );
+            worst = worst.max(off);
+        }
+        let worst_chord = ext
+            .0
+            .windows(2)
+            .map(|w| (dist(Point::new(0.5 * (w[0].x + w[1].x), 0.5 * (w[0].y + w[1].y))) - r).abs())
+            .fold(0.0, f64::max);
+        eprintln!(
+            "ring {r} m: {} vertices, worst chord middle {worst_chord:.4} m, worst destination point {worst:.4} m (tolerance {tol} m)",
+            ext.0.len()
+        );
+    }
+
+    #[test]
+    fn rings_are_within_tolerance_after_rounding() {
+        let c = point!(x: 30.49056162, y: 50.46082135);
+        let fp = polygon![
+            (x: 30.5000, y: 50.4500), (x: 30.5012, y: 50.4500), (x: 30.5012, y: 50.4503),
+            (x: 30.5004, y: 50.4503), (x: 30.5004, y: 50.4508), (x: 30.5000, y: 50.4508),
+        ];
+        let sites = vec![
+            site("point", SiteGeometry::Point(c)),
+            site("footprint", SiteGeometry::Polygon(fp.clone())),
+        ];
+        let opts = LayerOptions {
+            rings_m: vec![10.0, 50.0, 500.0, 5000.0],
+            ..LayerOptions::default()
+        };
+        let layers = build_layers(&sites, &[], &[], &opts);
+        let rings = layers.iter().find(|l| l.name == "rings").unwrap();
+        assert_eq!(rings.features.len(), 8);
+        let fp_mp = MultiPolygon(vec![fp.clone()]);
+        for f in &rings.features {
+            let Some(Geometry::MultiPolygon(mp)) = &f.geometry else {
+                panic!("ring geometry")
+            };
+            let Value::Real(r) = f.values[3] else {
+                panic!("radius")
+            };
+            if f.values[0] == Value::Text("point".into()) {
+                // Destination points every half degree of azimuth.
+                let dests: Vec<Point<f64>> = (0..720)
+                    .map(|i| destination(c, i as f64 * 0.5, r))
+                    .collect();
+                check_ring(mp, |p| distance_m(c, p), r, &dests);
+            } else {
+                // Destination points perpendicular to the middle of each edge, and
+                // diagonally out from each convex corner.
+                let v = &fp.exterior().0;
+                let mut dests = Vec::new();
+                for w in v.windows(2) {
+                    let (a, b) = (Point(w[0]), Point(w[1]));
+                    let (len, az, _) = crate::geodesy::inverse(a, b);
+                    let (mid, az_mid) = crate::geodesy::destination_with_azimuth(a, az, len / 2.0);
+                    dests.push(destination(mid, az_mid + 90.0, r));
+                }
+                let sw = point!(x: 30.5000, y: 50.4500);
+                dests.push(destination(sw, 225.0, r));
+                // Only points exactly at the radius from the whole footprint lie on the
+                // outline (from the inner edges of the L the other wing is nearer).
+                dests.retain(|p| (point_to_multipolygon(*p, &fp_mp).distance_m - r).abs() < 1e-6);
+                assert!(
+                    dests.len() >= 5,
+                    "{} destination points at {r} m",
+                    dests.len()
+                );
+                check_ring(
+                    mp,
+                    |p| point_to_multipolygon(p, &fp_mp).distance_m,
+                    r,
+                    &dests,
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn relative_location_becomes_a_band_and_within_the_site_polygon() {
+        let fp = polygon![(x: 30.0, y: 50.0), (x: 30.001, y: 50.0), (x: 30.001, y: 50.001), (x: 30.0, y: 50.001)];
+        let sites = vec![site("s", SiteGeometry::Polygon(fp.clone()))];
+        let start = crate::model::DateSpan::parse("2024-01-02").unwrap();
+        let mk = |id: &str, location: Location| Incident {
+            id: id.into(),
+            time_precision: start.precision,
+            start: start.clone(),
+            end: None,
+            weapon: None,
+            weapon_category: crate::model::WeaponCategory::Unknown,
+            description: None,
+            damage: None,
+            casualties: None,
+            sources: vec![],
+            notes: None,
+            location,
+            properties: Map::new(),
+        };
+        let steps = crate::model::RelativeDistance {
+            value: 35.0,
+            unit: crate::model::DistanceUnit::Steps,
+            tolerance: 0.0,
+        };
+        let incidents = vec![
+            mk(
+                "rel",
+                Location::Relative {
+                    site: "s".into(),
+                    part: None,
+                    distance: steps,
+                    bearing_deg: None,
+                    as_described: None,
+                },
+            ),
+            mk(
+                "in",
+                Location::Within {
+                    site: "s".into(),
+                    part: None,
+                    as_described: None,
+                },
+            ),
+        ];
+        let layers = build_layers(&sites, &incidents, &[], &LayerOptions::default());
+        let areas = layers.iter().find(|l| l.name == "incident_areas").unwrap();
+        assert_eq!(areas.features.len(), 2);
+        let Some(Geometry::MultiPolygon(band)) = &areas.features[0].geometry else {
+            panic!()
+        };
+        // The band around the footprint: outer ring at 31.5 m, inner ring (a hole, clockwise) at 21 m.
+        let fp_mp = MultiPolygon(vec![fp.clone()]);
+        let d = |c: &geo_types::Coord<f64>| point_to_multipolygon(Point(*c), &fp_mp).distance_m;
+        assert!(band.0[0]
+            .exterior()
+            .0
+            .iter()
+            .all(|c| (d(c) - 31.5).abs() < 0.04));
+        let hole = &band.0[0].interiors()[0];
+        assert!(signed_area2(&hole.0) < 0.0);
+        assert!(hole.0.iter().all(|c| (d(c) - 21.0).abs() < 0.03));
+        let Some(Geometry::MultiPolygon(within)) = &areas.features[1].geometry else {
+            panic!()
+        };
+        assert_eq!(within.0[0].exterior().0.len(), 5);
+        // In `incidents` neither has a point.
+        let inc = layers.iter().find(|l| l.name == "incidents").unwrap();
+        assert!(inc.features.iter().all(|f| f.geometry.is_none()));
+    }
+}
