@@ -4,6 +4,14 @@ use impactmap::cli::{exit_code, run, Cli};
 fn main() {
     let cli = Cli::parse();
     if let Err(err) = run(cli) {
+        // A closed pipe (`impactmap proximity ... | head`) is the reader's choice, not a failure.
+        let broken_pipe = err.chain().any(|e| {
+            e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        });
+        if broken_pipe {
+            std::process::exit(0);
+        }
         eprintln!("error: {err}");
         for cause in err.chain().skip(1) {
             eprintln!("  caused by: {cause}");

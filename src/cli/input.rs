@@ -42,6 +42,12 @@ impl InputArgs {
     /// Reads both files.
     pub fn load(&self) -> Result<LoadedCase, InputError> {
         let sites = io::geojson::read_sites(&self.sites)?;
+        if sites.is_empty() {
+            return Err(InputError::file(
+                &self.sites.display().to_string(),
+                "has no features: there is nothing to measure against; check that this is the sites file",
+            ));
+        }
         let incidents = read_incidents(&self.incidents, &sites, &self.columns())?;
         Ok(LoadedCase { sites, incidents })
     }
