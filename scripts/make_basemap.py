@@ -323,8 +323,8 @@ def write_json(path, obj):
     os.replace(tmp, path)
 
 
-def collection(name, features):
-    return {"type": "FeatureCollection", "name": name, "features": features}
+def collection(name, attribution, features):
+    return {"type": "FeatureCollection", "name": name, "attribution": attribution, "features": features}
 
 
 def main(argv):
@@ -405,9 +405,9 @@ def main(argv):
             "geometry": {"type": "Point", "coordinates": [round(p[0], args.decimals), round(p[1], args.decimals)]},
         })
 
-    write_json(os.path.join(out, "ukraine_regions.geojson"), collection("ukraine_regions", region_features))
-    write_json(os.path.join(out, "ukraine_outline.geojson"), collection("ukraine_outline", [outline_feature]))
-    write_json(os.path.join(out, "ukraine_cities.geojson"), collection("ukraine_cities", cities))
+    write_json(os.path.join(out, "ukraine_regions.geojson"), collection("ukraine_regions", "Natural Earth", region_features))
+    write_json(os.path.join(out, "ukraine_outline.geojson"), collection("ukraine_outline", "Natural Earth", [outline_feature]))
+    write_json(os.path.join(out, "ukraine_cities.geojson"), collection("ukraine_cities", "GeoNames (CC BY 4.0)", cities))
 
     reg_vertices = sum(vertex_count([f["geometry"]["coordinates"]] if f["geometry"]["type"] == "Polygon" else f["geometry"]["coordinates"]) for f in region_features)
     print(f"regions: {len(region_features)} units, {src_vertices} -> {reg_vertices} vertices", file=sys.stderr)

@@ -1,1 +1,112 @@
-//! Report maps and charts (to come).
+//! Report maps and charts: print-ready PNG and SVG.
+//!
+//! A map or chart is first built as a [`Scene`] (drawing items in page pixels), then written by
+//! [`raster`] (PNG, anti-aliased, with the resolution recorded) or [`svg`] (text as glyph
+//! outlines, so the picture is the same in every viewer). Both draw text from the bundled DejaVu
+//! Sans (Cyrillic included) and both are deterministic: the same input gives the same bytes.
+//!
+//! Why not `plotters`' backends: its bitmap backend rasterises on integer coordinates without
+//! anti-aliasing for areas and thick lines, and its SVG backend writes text as `<text
+//! font-family="sans-serif">` and cannot fill areas with holes (distance bands are annuli).
+//! A map needs all three, so both writers here work from one scene.
+//!
+//! Entry points: [`render_map`] / [`build_map`] for detail and overview maps ([`MapSpec`]), and
+//! [`render_timeline`] / [`build_timeline`] for the timeline chart ([`TimelineSpec`]).
+//! Coordinates going in are WGS84 lon/lat degrees; distances metres.
+
+pub mod basemap;
+pub mod font;
+pub mod geom;
+pub mod page;
+pub mod raster;
+pub mod scene;
+pub mod svg;
+pub mod view;
+
+pub use page::{Page, Paper};
+pub use scene::Scene;
+
+use std::path::Path;
+
+/// Errors while drawing or writing a picture.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// The request cannot be drawn (unknown focus site, empty extent, …).
+    #[error("{0}")]
+    Spec(String),
+    /// The map projection failed.
+    #[error(transparent)]
+    Projection(#[from] crate::projection::ProjectionError),
+    /// The output file name has no known picture extension.
+    #[error("cannot tell the picture format of `{0}`: end the file name in .png or .svg")]
+    Format(String),
+    /// PNG encoding failed.
+    #[error("cannot encode PNG: {0}")]
+    Png(#[from] png::EncodingError),
+    /// Writing the file failed.
+    #[error("cannot write `{path}`: {source}")]
+    Io {
+        /// The output path.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+}
+
+/// Picture formats, chosen by file extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Portable Network Graphics.
+    Png,
+    /// Scalable Vector Graphics.
+    Svg,
+}
+
+impl Format {
+    /// The format for a file name ending in `.png` or `.svg` (any case).
+    pub fn from_path(path: &Path) -> Result<Format, RenderError> {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase())
+            .as_deref()
+        {
+            Some("png") => Ok(Format::Png),
+            Some("svg") => Ok(Format::Svg),
+            _ => Err(RenderError::Format(path.display().to_string())),
+        }
+    }
+}
+
+/// The scene encoded in `format`.
+pub fn encode(scene: &Scene, format: Format) -> Result<Vec<u8>, RenderError> {
+    Ok(match format {
+        Format::Png => raster::Canvas::paint(scene).encode_png(scene.dpi)?,
+        Format::Svg => svg::to_svg(scene).into_bytes(),
+    })
+}
+
+/// Writes the scene to `path`, format by extension, atomically (a temporary file in the same
+/// folder, then renamed), so a failed run leaves no partial picture.
+pub fn write_scene(scene: &Scene, path: &Path) -> Result<(), RenderError> {
+    let bytes = encode(scene, Format::from_path(path)?)?;
+    write_atomic(path, &bytes).map_err(|source| RenderError::Io {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
+// To be unified with `crate::io::atomic` once it lands.
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
