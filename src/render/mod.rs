@@ -16,13 +16,19 @@
 
 pub mod basemap;
 pub mod font;
+pub mod furniture;
 pub mod geom;
+pub mod labels;
+pub mod map;
 pub mod page;
 pub mod raster;
 pub mod scene;
 pub mod svg;
+pub mod symbols;
 pub mod view;
 
+pub use basemap::Basemap;
+pub use map::{build_map, render_map, Extent, MapKind, MapLayout, MapSpec};
 pub use page::{Page, Paper};
 pub use scene::Scene;
 

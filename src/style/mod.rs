@@ -85,6 +85,16 @@ pub fn site_style(kind: &str) -> (Rgb, Marker) {
     }
 }
 
+/// Legend label of a site's style group, by kind (the groups of [`site_style`]).
+pub fn site_group(kind: &str) -> &'static str {
+    match kind.to_ascii_lowercase().as_str() {
+        "embassy" | "consulate" | "honorary_consulate" | "residence" | "mission" => "Diplomatic mission",
+        "energy" | "oil_depot" | "power_plant" | "substation" | "fuel" => "Energy facility",
+        "hospital" | "clinic" | "medical" => "Hospital",
+        _ => "Other protected site",
+    }
+}
+
 /// Site kinds that have their own style, in legend order.
 pub const SITE_KINDS: [&str; 3] = ["embassy", "energy", "hospital"];
 
@@ -108,3 +118,19 @@ pub const BORDER: Rgb = Rgb(0xa0, 0x9a, 0x90);
 pub const WATER: Rgb = Rgb(0xc6, 0xdd, 0xf0);
 /// Text.
 pub const TEXT: Rgb = Rgb(0x1a, 0x1a, 0x1a);
+/// Secondary text (notes, sources, axis labels).
+pub const TEXT_MUTED: Rgb = Rgb(0x55, 0x55, 0x55);
+/// Maps: the area outside the country shown (neighbours and sea alike, not told apart).
+pub const OUTSIDE: Rgb = Rgb(0xe4, 0xe4, 0xe0);
+/// Maps: the country border.
+pub const COUNTRY_BORDER: Rgb = Rgb(0x5a, 0x55, 0x4d);
+/// Maps: city markers.
+pub const CITY: Rgb = Rgb(0x33, 0x33, 0x33);
+/// Maps and charts: frames, scale bar, north arrow.
+pub const FRAME: Rgb = Rgb(0x33, 0x33, 0x33);
+/// Locator inset: the main map's extent.
+pub const LOCATOR: Rgb = Rgb(0xd7, 0x19, 0x1c);
+/// Charts: the notification date.
+pub const NOTIFIED: Rgb = Rgb(0x1f, 0x4e, 0x9c);
+/// Incident fills (bands, areas, highlighted sites): opacity of the weapon colour.
+pub const INCIDENT_FILL_OPACITY: f64 = 0.25;
