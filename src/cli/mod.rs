@@ -3,10 +3,14 @@
 mod input;
 mod layers;
 mod proximity;
+mod render;
+mod timeline;
 
 pub use input::{InputArgs, LoadedCase};
 pub use layers::LayersArgs;
 pub use proximity::ProximityArgs;
+pub use render::{PageArgs, RenderArgs};
+pub use timeline::TimelineArgs;
 
 use clap::{Parser, Subcommand};
 
@@ -29,6 +33,12 @@ pub enum Command {
     /// QGIS-ready layers: sites, incidents, links, distance rings and uncertainty, with styles.
     #[command(after_help = layers::EXAMPLES)]
     Layers(LayersArgs),
+    /// A report map: a detail map around one site (--focus) or an overview (--extent), as PNG or SVG.
+    #[command(after_help = render::EXAMPLES)]
+    Render(RenderArgs),
+    /// A timeline chart: incidents over time against their distance to the site, as PNG or SVG.
+    #[command(after_help = timeline::EXAMPLES)]
+    Timeline(TimelineArgs),
 }
 
 /// Runs a parsed command line.
@@ -36,6 +46,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Proximity(args) => proximity::run(&args),
         Command::Layers(args) => layers::run(&args),
+        Command::Render(args) => render::run(&args),
+        Command::Timeline(args) => timeline::run(&args),
     }
 }
 

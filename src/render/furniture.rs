@@ -24,6 +24,26 @@ pub fn text(s: &str, at: Pt, size: f64, weight: Weight, anchor: Anchor, colour: 
     }
 }
 
+/// Draws the title (bold) and subtitle at the top of `area`.
+pub fn title_block(scene: &mut Scene, area: &Rect, title: &str, subtitle: &str, u: f64) {
+    scene.text(text(
+        title,
+        pt(area.x0, area.y0 + 15.0 * u),
+        16.0 * u,
+        Weight::Bold,
+        Anchor::Start,
+        style::TEXT,
+    ));
+    scene.text(text(
+        subtitle,
+        pt(area.x0, area.y0 + 30.0 * u),
+        10.0 * u,
+        Weight::Regular,
+        Anchor::Start,
+        style::TEXT_MUTED,
+    ));
+}
+
 /// A round length for a scale bar: 1, 2 or 5 × 10ⁿ metres, the largest not above `max_m`.
 pub fn round_length(max_m: f64) -> f64 {
     let e = 10f64.powf(max_m.log10().floor());
@@ -306,6 +326,53 @@ fn swatch(scene: &mut Scene, key: &LegendKey, r: &Rect, u: f64) {
             scene.fill_rect(a, Paint::with(colour, style::SITE_FILL_OPACITY));
             scene.stroke_rect(a, LineStyle::solid(Paint::solid(colour), 0.6 * u));
         }
+        LegendKey::DistanceRange => {
+            let colour = style::weapon_style(WeaponCategory::Unknown).0;
+            let line = LineStyle {
+                paint: Paint::solid(colour),
+                width: 0.8 * u,
+                dash: None,
+                cap: Cap::Butt,
+            };
+            scene.line(vec![pt(c.x, r.y0), pt(c.x, r.y1)], false, line.clone());
+            for y in [r.y0, r.y1] {
+                scene.line(
+                    vec![pt(c.x - 0.25 * h, y), pt(c.x + 0.25 * h, y)],
+                    false,
+                    line.clone(),
+                );
+            }
+            draw_marker(scene, Marker::Circle, c, 0.45 * h, colour, 0.3 * u);
+        }
+        LegendKey::DateRange => {
+            let colour = style::weapon_style(WeaponCategory::Unknown).0;
+            let line = LineStyle {
+                paint: Paint::solid(colour),
+                width: 0.8 * u,
+                dash: None,
+                cap: Cap::Butt,
+            };
+            scene.line(vec![pt(r.x0, c.y), pt(r.x1, c.y)], false, line.clone());
+            for x in [r.x0, r.x1] {
+                scene.line(
+                    vec![pt(x, c.y - 0.25 * h), pt(x, c.y + 0.25 * h)],
+                    false,
+                    line.clone(),
+                );
+            }
+            draw_marker(scene, Marker::Circle, c, 0.45 * h, colour, 0.3 * u);
+        }
+        LegendKey::Notified => {
+            scene.fill_rect(
+                Rect::new(c.x - 0.3 * h, r.y0, c.x + 0.3 * h, r.y1),
+                Paint::with(style::NOTIFIED, 0.15),
+            );
+            scene.line(
+                vec![pt(c.x, r.y0), pt(c.x, r.y1)],
+                false,
+                LineStyle::dashed(Paint::solid(style::NOTIFIED), 0.8 * u, 1.5 * u, 1.0 * u),
+            );
+        }
         LegendKey::SiteUncertainty => {
             let (colour, _) = style::site_style("embassy");
             scene.line(
@@ -330,8 +397,14 @@ fn swatch(scene: &mut Scene, key: &LegendKey, r: &Rect, u: f64) {
         }
         LegendKey::Within => {
             let colour = style::weapon_style(WeaponCategory::Unknown).0;
-            let (site_colour, marker) = style::site_style("embassy");
-            draw_marker(scene, marker, c, 0.55 * h, site_colour, 0.3 * u);
+            draw_marker(
+                scene,
+                Marker::Square,
+                c,
+                0.55 * h,
+                style::TEXT_MUTED,
+                0.3 * u,
+            );
             scene.line(
                 super::geom::circle_ring(c, 0.48 * h, 0.1),
                 true,

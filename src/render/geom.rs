@@ -161,6 +161,14 @@ impl Rect {
     }
 }
 
+/// Whether the segments `a`–`b` and `c`–`d` cross (touching ends do not count).
+pub fn segments_cross(a: Pt, b: Pt, c: Pt, d: Pt) -> bool {
+    let orient = |p: Pt, q: Pt, r: Pt| (q.x - p.x) * (r.y - p.y) - (q.y - p.y) * (r.x - p.x);
+    let (d1, d2) = (orient(c, d, a), orient(c, d, b));
+    let (d3, d4) = (orient(a, b, c), orient(a, b, d));
+    d1 * d2 < 0.0 && d3 * d4 < 0.0
+}
+
 /// One piece of an outline, continuing from the previous end point.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Seg {
@@ -365,6 +373,28 @@ mod tests {
         assert!(a.overlaps(&Rect::new(9.9, 9.9, 20.0, 20.0)));
         assert!(a.hits_segment(pt(-5.0, 5.0), pt(15.0, 5.0)));
         assert!(!a.hits_segment(pt(-5.0, 15.0), pt(15.0, 15.0)));
+    }
+
+    #[test]
+    fn crossing_segments() {
+        assert!(segments_cross(
+            pt(0.0, 0.0),
+            pt(10.0, 10.0),
+            pt(0.0, 10.0),
+            pt(10.0, 0.0)
+        ));
+        assert!(!segments_cross(
+            pt(0.0, 0.0),
+            pt(10.0, 0.0),
+            pt(0.0, 1.0),
+            pt(10.0, 1.0)
+        ));
+        assert!(!segments_cross(
+            pt(0.0, 0.0),
+            pt(5.0, 5.0),
+            pt(5.0, 5.0),
+            pt(10.0, 0.0)
+        ));
     }
 
     #[test]

@@ -160,17 +160,46 @@ impl Placer {
 
     /// Places the requests, most important first (ties by key, so the result is stable), and
     /// returns each placed request with its position.
+    ///
+    /// When labels are left out, the placement is tried again with those labels first (a
+    /// label placed early can block a later one that had fewer free positions); the new
+    /// placement is kept only if it leaves fewer labels out.
     pub fn place_all(
         &mut self,
         mut requests: Vec<LabelRequest>,
     ) -> Vec<(LabelRequest, PlacedLabel)> {
         requests.sort_by(|a, b| a.priority.cmp(&b.priority).then_with(|| a.key.cmp(&b.key)));
+        let start = self.clone();
+        let mut best = self.place_in_order(&requests);
+        for _ in 0..3 {
+            let dropped_keys: Vec<&str> = self.dropped.iter().map(|d| d.key.as_str()).collect();
+            if dropped_keys.is_empty() {
+                break;
+            }
+            let (first, rest): (Vec<&LabelRequest>, Vec<&LabelRequest>) = requests
+                .iter()
+                .partition(|r| dropped_keys.contains(&r.key.as_str()));
+            let order: Vec<LabelRequest> = first.into_iter().chain(rest).cloned().collect();
+            let before = std::mem::replace(self, start.clone());
+            let attempt = self.place_in_order(&order);
+            if self.dropped.len() < before.dropped.len() {
+                best = attempt;
+                requests = order;
+            } else {
+                *self = before;
+                break;
+            }
+        }
+        best
+    }
+
+    fn place_in_order(&mut self, requests: &[LabelRequest]) -> Vec<(LabelRequest, PlacedLabel)> {
         let mut out = Vec::new();
         for r in requests {
-            match self.place(&r) {
+            match self.place(r) {
                 Some(p) => {
                     self.placed.push(p.clone());
-                    out.push((r, p));
+                    out.push((r.clone(), p));
                 }
                 None => self.dropped.push(DroppedLabel {
                     key: r.key.clone(),
@@ -234,10 +263,16 @@ impl Placer {
         }
         let clash =
             |o: &Rect| o.overlaps(rect) || leader.is_some_and(|(a, b)| o.hits_segment(a, b));
+        // Leaders already drawn: no box on them, no new leader across them.
+        let crosses_leader = self.placed.iter().filter_map(|p| p.leader).any(|(a, b)| {
+            rect.hits_segment(a, b)
+                || leader.is_some_and(|(c, d)| super::geom::segments_cross(a, b, c, d))
+        });
         !self.obstacles.iter().any(clash)
             && !self.areas.iter().any(|o| o.overlaps(rect))
             && !self.placed.iter().any(|p| clash(&p.rect))
             && !self.lines.iter().any(|(a, b)| rect.hits_segment(*a, *b))
+            && !crosses_leader
     }
 }
 

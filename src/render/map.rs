@@ -6,13 +6,13 @@
 
 use super::basemap::Basemap;
 use super::font::wrap;
-use super::furniture::{self, project_multipolygon, text, NorthArrow, ScaleBar};
+use super::furniture::{self, project_multipolygon, NorthArrow, ScaleBar};
 use super::geom::{circle_ring, pt, Pt, Rect};
 use super::labels::{
     draw_label, DroppedLabel, LabelLine, LabelLook, LabelRequest, PlacedLabel, Placer,
 };
 use super::page::Page;
-use super::scene::{Anchor, LineStyle, Paint, Scene, Weight};
+use super::scene::{LineStyle, Paint, Scene, Weight};
 use super::symbols::{draw_marker, site_group, LegendKey};
 use super::view::{projection_for_extent, MapView, UKRAINE_BBOX};
 use super::RenderError;
@@ -203,14 +203,14 @@ pub fn render_map(
     Ok(layout)
 }
 
-/// Page areas: title block, map frame, side (or bottom) panel.
-struct Areas {
-    title: Rect,
-    frame: Rect,
-    panel: Rect,
+/// Page areas: title block, map frame (or chart), side (or bottom) panel.
+pub(crate) struct Areas {
+    pub(crate) title: Rect,
+    pub(crate) frame: Rect,
+    pub(crate) panel: Rect,
 }
 
-fn areas(page: &Page, u: f64) -> Areas {
+pub(crate) fn areas(page: &Page, u: f64) -> Areas {
     let (w, h) = (page.width_px as f64, page.height_px as f64);
     let m = 22.0 * u;
     let title_h = 40.0 * u;
@@ -395,23 +395,7 @@ pub fn build_map(
         detail_focus.as_ref().map(|(f, _, _)| f.as_str()),
         basemap,
     );
-    let t = a.title;
-    c.scene.text(text(
-        &title,
-        pt(t.x0, t.y0 + 15.0 * u),
-        16.0 * u,
-        Weight::Bold,
-        Anchor::Start,
-        style::TEXT,
-    ));
-    c.scene.text(text(
-        &subtitle,
-        pt(t.x0, t.y0 + 30.0 * u),
-        10.0 * u,
-        Weight::Regular,
-        Anchor::Start,
-        style::TEXT_MUTED,
-    ));
+    furniture::title_block(&mut c.scene, &a.title, &title, &subtitle, u);
 
     // Panel: inset (detail maps), legend, notes, sources, attribution.
     let panel = a.panel;
@@ -648,7 +632,7 @@ impl Ctx<'_> {
     fn soft_obstacle(&mut self, pts: impl IntoIterator<Item = Pt>) {
         let f = self.view.frame;
         if let Some(b) = Rect::bounding(pts).and_then(|b| b.intersection(&f)) {
-            if b.width().max(b.height()) < 0.4 * f.width().min(f.height()) {
+            if b.width().max(b.height()) < 0.6 * f.width().min(f.height()) {
                 self.areas.push(b);
             }
         }
@@ -678,10 +662,36 @@ impl Ctx<'_> {
                 );
             }
         }
-        if !b.regions.is_empty() {
+        // Region borders share their vertices with the outline where they follow it: the legend
+        // lists a layer only if some of its own line shows in the frame.
+        let frame = self.view.frame;
+        let key = |c: &Coord<f64>| (c.x.to_bits(), c.y.to_bits());
+        let on_outline: std::collections::HashSet<(u64, u64)> = b
+            .outline
+            .0
+            .iter()
+            .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+            .flat_map(|r| r.0.iter().map(key))
+            .collect();
+        let mut region_shown = false;
+        'regions: for r in &b.regions {
+            for c in r
+                .area
+                .0
+                .iter()
+                .flat_map(|p| std::iter::once(p.exterior()).chain(p.interiors()))
+                .flat_map(|r| r.0.iter())
+            {
+                if !on_outline.contains(&key(c)) && frame.contains(self.px(*c)?) {
+                    region_shown = true;
+                    break 'regions;
+                }
+            }
+        }
+        if region_shown {
             self.legend.insert(LegendKey::RegionBorder);
         }
-        if !b.outline.0.is_empty() {
+        if land.iter().flatten().flatten().any(|p| frame.contains(*p)) {
             self.legend.insert(LegendKey::CountryBorder);
         }
         Ok(())
@@ -1054,8 +1064,8 @@ impl Ctx<'_> {
                 (Some(part), _) => (vec![LabelLine::plain(part.clone())], 300),
                 (None, true) => {
                     let mut l = vec![LabelLine::bold(s.name.clone())];
-                    if let Some(a) = &s.address {
-                        l.push(LabelLine::plain(a.clone()));
+                    if let Some(a) = short_address(s) {
+                        l.push(LabelLine::plain(a));
                     }
                     (l, 1)
                 }
@@ -1475,7 +1485,7 @@ impl Ctx<'_> {
             }
         }
         if self.legend.contains(&LegendKey::RelativeBand) {
-            notes.push("No impact coordinates were published for incidents described by their distance from a site: each is drawn as the band of distances the source allows around the site, not as a point.".into());
+            notes.push("No impact coordinates were published for incidents described by their distance from a site: each is drawn as the band of distances the source allows around the site's recorded position, not as a point.".into());
         }
         if self.steps_used {
             notes.push(format!(
@@ -1519,6 +1529,13 @@ impl Ctx<'_> {
         }
         notes
     }
+}
+
+/// The site's address when it is a short street address (not a note such as "not found: …").
+fn short_address(s: &Site) -> Option<String> {
+    s.address
+        .clone()
+        .filter(|a| a.chars().count() <= 45 && !a.to_ascii_lowercase().starts_with("not found"))
 }
 
 /// A plain description of a projection for the map's notes.
@@ -1589,7 +1606,8 @@ fn titles(
             let name = site
                 .map(|s| s.name.clone())
                 .unwrap_or_else(|| id.to_string());
-            let place = site.and_then(|s| s.address.clone()).or_else(|| {
+            let address = site.and_then(short_address);
+            let place = address.or_else(|| {
                 let centre = site.map(|s| geometry_centre(&s.geometry))?;
                 basemap
                     .cities

@@ -25,12 +25,14 @@ pub mod raster;
 pub mod scene;
 pub mod svg;
 pub mod symbols;
+pub mod timeline;
 pub mod view;
 
 pub use basemap::Basemap;
 pub use map::{build_map, render_map, Extent, MapKind, MapLayout, MapSpec};
 pub use page::{Page, Paper};
 pub use scene::Scene;
+pub use timeline::{build_timeline, render_timeline, TimelineLayout, TimelineSpec};
 
 use std::path::Path;
 
@@ -96,23 +98,8 @@ pub fn encode(scene: &Scene, format: Format) -> Result<Vec<u8>, RenderError> {
 /// folder, then renamed), so a failed run leaves no partial picture.
 pub fn write_scene(scene: &Scene, path: &Path) -> Result<(), RenderError> {
     let bytes = encode(scene, Format::from_path(path)?)?;
-    write_atomic(path, &bytes).map_err(|source| RenderError::Io {
+    crate::io::atomic::write_bytes(path, &bytes).map_err(|source| RenderError::Io {
         path: path.display().to_string(),
         source,
     })
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
-// To be unified with `crate::io::atomic` once it lands.
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
 }

@@ -102,6 +102,12 @@ pub enum LegendKey {
     City,
     /// Region borders.
     RegionBorder,
+    /// Charts: the range of a distance (min to max).
+    DistanceRange,
+    /// Charts: the period a date is known only to.
+    DateRange,
+    /// Charts: the date a site's coordinates were notified.
+    Notified,
     /// The country border.
     CountryBorder,
 }
@@ -124,6 +130,9 @@ impl LegendKey {
             Self::DistanceRing => "Distance from the site".into(),
             Self::City => "City (200,000 inhabitants or more)".into(),
             Self::RegionBorder => "Region (oblast) border".into(),
+            Self::DistanceRange => "Distance: range from the source's figures and assumptions, marker at the stated value".into(),
+            Self::DateRange => "Date known only to a week, month or year".into(),
+            Self::Notified => "Site coordinates notified (band: the month or period given)".into(),
             Self::CountryBorder => {
                 "Ukraine within its internationally recognised borders (state border and coast)"
                     .into()

@@ -88,7 +88,9 @@ pub fn site_style(kind: &str) -> (Rgb, Marker) {
 /// Legend label of a site's style group, by kind (the groups of [`site_style`]).
 pub fn site_group(kind: &str) -> &'static str {
     match kind.to_ascii_lowercase().as_str() {
-        "embassy" | "consulate" | "honorary_consulate" | "residence" | "mission" => "Diplomatic mission",
+        "embassy" | "consulate" | "honorary_consulate" | "residence" | "mission" => {
+            "Diplomatic mission"
+        }
         "energy" | "oil_depot" | "power_plant" | "substation" | "fuel" => "Energy facility",
         "hospital" | "clinic" | "medical" => "Hospital",
         _ => "Other protected site",

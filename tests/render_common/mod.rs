@@ -4,15 +4,22 @@
 
 use geo_types::{point, polygon, MultiPolygon, Point};
 use impactmap::model::{
-    DateSpan, DistanceUnit, Incident, Interval, Location, RelativeDistance, Site, SiteGeometry, Source, StepLength,
-    TimePrecision, WeaponCategory,
+    DateSpan, DistanceUnit, Incident, Interval, Location, RelativeDistance, Site, SiteGeometry,
+    Source, StepLength, TimePrecision, WeaponCategory,
 };
 use impactmap::proximity::{ProximityRow, Ternary};
 use serde_json::Map;
 
 pub const KYIV: (f64, f64) = (30.49056162, 50.46082135);
 
-pub fn site(id: &str, part: Option<&str>, name: &str, kind: &str, geometry: SiteGeometry, uncertainty_m: f64) -> Site {
+pub fn site(
+    id: &str,
+    part: Option<&str>,
+    name: &str,
+    kind: &str,
+    geometry: SiteGeometry,
+    uncertainty_m: f64,
+) -> Site {
     Site {
         id: id.into(),
         part: part.map(str::to_string),
@@ -28,7 +35,13 @@ pub fn site(id: &str, part: Option<&str>, name: &str, kind: &str, geometry: Site
     }
 }
 
-pub fn incident(id: &str, date: &str, weapon: &str, category: WeaponCategory, location: Location) -> Incident {
+pub fn incident(
+    id: &str,
+    date: &str,
+    weapon: &str,
+    category: WeaponCategory,
+    location: Location,
+) -> Incident {
     let start = DateSpan::parse(date).unwrap();
     Incident {
         id: id.into(),
@@ -53,13 +66,24 @@ pub fn incident(id: &str, date: &str, weapon: &str, category: WeaponCategory, lo
 }
 
 pub fn within(site: &str) -> Location {
-    Location::Within { site: site.into(), part: None, as_described: None }
+    Location::Within {
+        site: site.into(),
+        part: None,
+        as_described: None,
+    }
 }
 
-pub fn row(incident: usize, site: usize, distance: Interval, inside: Ternary, after: Option<Ternary>) -> ProximityRow {
+pub fn row(
+    incident: usize,
+    site: usize,
+    distance: Interval,
+    inside: Ternary,
+    after: Option<Ternary>,
+) -> ProximityRow {
     ProximityRow {
         incident,
         site,
+        part: None,
         distance,
         inside,
         bearing_deg: None,
@@ -105,10 +129,24 @@ pub fn case() -> (Vec<Site>, Vec<Incident>, Vec<ProximityRow>) {
         20_000.0,
     );
     let sites = vec![embassy, admin, kharkiv, odesa];
-    let steps = RelativeDistance { value: 35.0, unit: DistanceUnit::Steps, tolerance: 0.0 };
-    let fifty = RelativeDistance { value: 50.0, unit: DistanceUnit::Metres, tolerance: 10.0 };
+    let steps = RelativeDistance {
+        value: 35.0,
+        unit: DistanceUnit::Steps,
+        tolerance: 0.0,
+    };
+    let fifty = RelativeDistance {
+        value: 50.0,
+        unit: DistanceUnit::Metres,
+        tolerance: 10.0,
+    };
     let incidents = vec![
-        incident("kharkiv_2022_03_10", "2022-03-10", "airstrike", WeaponCategory::AirStrike, within("az_honorary_consulate_kharkiv")),
+        incident(
+            "kharkiv_2022_03_10",
+            "2022-03-10",
+            "airstrike",
+            WeaponCategory::AirStrike,
+            within("az_honorary_consulate_kharkiv"),
+        ),
         incident(
             "kyiv_2024_01_02",
             "2024-01-02",
@@ -122,8 +160,20 @@ pub fn case() -> (Vec<Site>, Vec<Incident>, Vec<ProximityRow>) {
                 as_described: Some("about 35 steps from the administrative building".into()),
             },
         ),
-        incident("odesa_2025_08_08", "2025-08-08", "attack drones", WeaponCategory::AttackDrone, within("socar_depot_odesa")),
-        incident("odesa_2025_08_18", "2025-08-18", "attack drones", WeaponCategory::AttackDrone, within("socar_depot_odesa")),
+        incident(
+            "odesa_2025_08_08",
+            "2025-08-08",
+            "attack drones",
+            WeaponCategory::AttackDrone,
+            within("socar_depot_odesa"),
+        ),
+        incident(
+            "odesa_2025_08_18",
+            "2025-08-18",
+            "attack drones",
+            WeaponCategory::AttackDrone,
+            within("socar_depot_odesa"),
+        ),
         incident(
             "kyiv_2025_08_28",
             "2025-08-28",
@@ -164,14 +214,24 @@ pub fn footprint_case() -> (Vec<Site>, Vec<Incident>, Vec<ProximityRow>) {
     let poly = polygon![
         (x: 30.5200, y: 50.4500), (x: 30.5210, y: 50.4500), (x: 30.5210, y: 50.4506), (x: 30.5200, y: 50.4506)
     ];
-    let s = site("hospital_1", None, "City Hospital No. 1", "hospital", SiteGeometry::Polygon(poly.clone()), 0.0);
+    let s = site(
+        "hospital_1",
+        None,
+        "City Hospital No. 1",
+        "hospital",
+        SiteGeometry::Polygon(poly.clone()),
+        0.0,
+    );
     let impact = point!(x: 30.5230, y: 50.4503);
     let inc = incident(
         "strike_1",
         "2024-05-01",
         "Shahed drone",
         WeaponCategory::AttackDrone,
-        Location::Point { point: impact, uncertainty_m: 40.0 },
+        Location::Point {
+            point: impact,
+            uncertainty_m: 40.0,
+        },
     );
     let near = impactmap::geodesy::point_to_polygon(impact, &poly);
     let nearest: Point<f64> = near.boundary_point;
@@ -185,7 +245,11 @@ pub fn footprint_case() -> (Vec<Site>, Vec<Incident>, Vec<ProximityRow>) {
         "missile",
         WeaponCategory::CruiseMissile,
         Location::Area {
-            area: MultiPolygon(vec![impactmap::geodesy::geodesic_circle(point!(x: 30.515, y: 50.447), 150.0, 0.5)]),
+            area: MultiPolygon(vec![impactmap::geodesy::geodesic_circle(
+                point!(x: 30.515, y: 50.447),
+                150.0,
+                0.5,
+            )]),
             centre: point!(x: 30.515, y: 50.447),
             name: Some("Pecherskyi district".into()),
             as_described: Some("in the Pecherskyi district".into()),

@@ -1,0 +1,162 @@
+//! `impactmap render`: a detail map around a site, or an overview map.
+
+use super::{InputArgs, UsageError};
+use crate::io::basemap;
+use crate::model::StepLength;
+use crate::proximity::{self, Options};
+use crate::render::{render_map, Basemap, Extent, MapKind, MapSpec, Page, Paper, RenderError};
+use clap::Args;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+pub(super) const EXAMPLES: &str = "Examples:
+  impactmap render --sites geodata/azerbaijan-missions/sites.geojson \\
+      --incidents geodata/azerbaijan-missions/incidents.geojson \\
+      --focus az_embassy_kyiv -o embassy.png
+  impactmap render --sites sites.geojson --incidents incidents.geojson \\
+      --extent country --paper a4 --landscape --dpi 300 -o overview.svg";
+
+/// Page size options shared by the picture commands.
+#[derive(Debug, Clone, Args)]
+pub struct PageArgs {
+    /// Page size in pixels, WIDTHxHEIGHT (e.g. 1600x1000). Default: A4 landscape at 150 dpi.
+    #[arg(long, value_name = "WxH", conflicts_with = "paper")]
+    pub size: Option<String>,
+    /// Paper size for print: a4 or a3 (portrait unless --landscape).
+    #[arg(long, value_name = "a4|a3")]
+    pub paper: Option<String>,
+    /// Landscape orientation for --paper.
+    #[arg(long, requires = "paper")]
+    pub landscape: bool,
+    /// Resolution in dots per inch (default 300 with --paper; with --size it is only recorded in the PNG).
+    #[arg(long, value_name = "N")]
+    pub dpi: Option<f64>,
+}
+
+impl PageArgs {
+    /// The page these options describe.
+    pub fn page(&self) -> Result<Page, UsageError> {
+        let page = match (&self.size, &self.paper) {
+            (Some(size), _) => {
+                let (w, h) =
+                    Page::parse_size(size).map_err(|e| UsageError(format!("--size {e}")))?;
+                Page::pixels(w, h, self.dpi)
+            }
+            (None, Some(paper)) => {
+                let paper = Paper::parse(paper).map_err(|e| UsageError(format!("--paper {e}")))?;
+                Page::paper(paper, self.landscape, self.dpi.unwrap_or(300.0))
+            }
+            (None, None) => match self.dpi {
+                Some(dpi) => Page::paper(Paper::A4, true, dpi),
+                None => Ok(Page::default()),
+            },
+        };
+        page.map_err(UsageError)
+    }
+}
+
+/// Options of `impactmap render`.
+#[derive(Debug, Clone, Args)]
+pub struct RenderArgs {
+    /// Sites and incidents.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output picture: .png or .svg.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Draw a detail map around this site id (its footprint or marker, distance rings, incidents in detail).
+    #[arg(long, value_name = "SITE_ID", conflicts_with = "extent")]
+    pub focus: Option<String>,
+    /// Detail maps: radius shown around the site, metres (default: enough for its incidents).
+    #[arg(long, value_name = "M", requires = "focus")]
+    pub radius: Option<f64>,
+    /// Overview map of `country` (Ukraine) or of a box LON0,LAT0,LON1,LAT1 in degrees (the default when there is no --focus).
+    #[arg(
+        long,
+        value_name = "country|LON0,LAT0,LON1,LAT1",
+        allow_hyphen_values = true
+    )]
+    pub extent: Option<String>,
+    /// Page size and resolution.
+    #[command(flatten)]
+    pub page: PageArgs,
+    /// Title (default: made from the site or the extent).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Folder with the overview basemap (*outline.geojson, *regions.geojson, *cities.geojson), or `none`. Default: the bundled basemap of Ukraine.
+    #[arg(long, value_name = "DIR|none")]
+    pub basemap: Option<PathBuf>,
+    /// Step length assumption in metres, for distances given in steps.
+    #[arg(long, value_name = "MIN,NOMINAL,MAX", default_value = "0.6,0.75,0.9", value_parser = StepLength::parse)]
+    pub steps_m: StepLength,
+}
+
+/// The basemap the `--basemap` option names.
+pub fn load_basemap(arg: Option<&PathBuf>) -> anyhow::Result<Basemap> {
+    Ok(match arg {
+        None => basemap::bundled(),
+        Some(p) if p.as_os_str() == "none" => Basemap::empty(),
+        Some(p) => basemap::read_dir(p).map_err(|e| UsageError(e.to_string()))?,
+    })
+}
+
+/// Turns drawing errors the user can fix (unknown site, bad format) into usage errors.
+pub(super) fn usage(e: RenderError) -> anyhow::Error {
+    match e {
+        RenderError::Spec(_) | RenderError::Format(_) => UsageError(e.to_string()).into(),
+        e => e.into(),
+    }
+}
+
+/// Runs the command.
+pub fn run(args: &RenderArgs) -> anyhow::Result<()> {
+    let page = args.page.page()?;
+    crate::render::Format::from_path(&args.output).map_err(usage)?;
+    let kind = match (&args.focus, &args.extent) {
+        (Some(focus), _) => MapKind::Detail {
+            focus: focus.clone(),
+            radius_m: args.radius,
+        },
+        (None, Some(e)) => MapKind::Overview {
+            extent: Extent::parse(e).map_err(UsageError)?,
+        },
+        (None, None) => MapKind::Overview {
+            extent: Extent::Country,
+        },
+    };
+    let case = args.input.load()?;
+    let rows = proximity::run(
+        &case.sites,
+        &case.incidents,
+        &Options {
+            max_distance_m: None,
+            steps: args.steps_m,
+        },
+    )?;
+    let basemap = load_basemap(args.basemap.as_ref())?;
+    let spec = MapSpec {
+        kind,
+        page,
+        title: args.title.clone(),
+        steps: args.steps_m,
+        rings_m: None,
+    };
+    let layout = render_map(
+        &spec,
+        &case.sites,
+        &case.incidents,
+        &rows,
+        &basemap,
+        &args.output,
+    )
+    .map_err(usage)?;
+    if std::io::stderr().is_terminal() {
+        eprintln!(
+            "wrote {} ({page}; {} labels placed, {} left out)",
+            args.output.display(),
+            layout.labels.len(),
+            layout.dropped.len()
+        );
+    }
+    Ok(())
+}
