@@ -1322,7 +1322,7 @@ impl Ctx<'_> {
                     }
                     if let Some(row) = self.row_for(i).cloned() {
                         if let (Some(from), Some(to)) = (row.from, row.nearest) {
-                            if row.distance.nominal > 0.0 {
+                            if row.distance.nominal > 0.0 && (detail || shown.len() <= 200) {
                                 self.draw_link(from, to, &row, &key)?;
                             }
                         }

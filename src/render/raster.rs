@@ -27,10 +27,7 @@ impl Canvas {
     pub fn paint(scene: &Scene) -> Canvas {
         let (w, h) = (scene.width as usize, scene.height as usize);
         let bg = scene.background;
-        let mut rgb = Vec::with_capacity(w * h * 3);
-        for _ in 0..w * h {
-            rgb.extend_from_slice(&[bg.0, bg.1, bg.2]);
-        }
+        let rgb = [bg.0, bg.1, bg.2].repeat(w * h);
         let mut c = Canvas {
             width: w,
             height: h,
@@ -44,7 +41,10 @@ impl Canvas {
                 Item::Fill { contours, paint } => {
                     let rings: Vec<Vec<Pt>> =
                         contours.iter().map(|k| k.flatten(FLATTEN_PX)).collect();
-                    c.fill(&rings, *paint, &clip);
+                    match axis_aligned_rect(&rings) {
+                        Some(r) => c.fill_rect(&r, *paint, &clip),
+                        None => c.fill(&rings, *paint, &clip),
+                    }
                 }
                 Item::Line {
                     points,
@@ -75,6 +75,47 @@ impl Canvas {
             }
         }
         c
+    }
+
+    /// Fills an axis-aligned rectangle inside `clip`, with partial coverage on fractional edges
+    /// (the same coverage the general fill gives, without the accumulation buffer).
+    fn fill_rect(&mut self, r: &Rect, paint: Paint, clip: &Rect) {
+        let Some(r) = r.intersection(clip) else {
+            return;
+        };
+        let (x0, x1) = (r.x0.max(0.0), r.x1.min(self.width as f64));
+        let (y0, y1) = (r.y0.max(0.0), r.y1.min(self.height as f64));
+        if x1 <= x0 || y1 <= y0 || paint.opacity <= 0.0 {
+            return;
+        }
+        let cover = |lo: f64, hi: f64, i: usize| -> f32 {
+            let (a, b) = (i as f64, i as f64 + 1.0);
+            (hi.min(b) - lo.max(a)).clamp(0.0, 1.0) as f32
+        };
+        let (cr, cg, cb) = (
+            paint.colour.0 as f32,
+            paint.colour.1 as f32,
+            paint.colour.2 as f32,
+        );
+        let opacity = paint.opacity.min(1.0) as f32;
+        for y in (y0.floor() as usize)..(y1.ceil() as usize) {
+            let cy = cover(y0, y1, y);
+            for x in (x0.floor() as usize)..(x1.ceil() as usize) {
+                let a = cy * cover(x0, x1, x) * opacity;
+                if a <= 0.0 {
+                    continue;
+                }
+                let i = (y * self.width + x) * 3;
+                let px = &mut self.rgb[i..i + 3];
+                if a >= 1.0 {
+                    px.copy_from_slice(&[paint.colour.0, paint.colour.1, paint.colour.2]);
+                } else {
+                    px[0] = blend(px[0], cr, a);
+                    px[1] = blend(px[1], cg, a);
+                    px[2] = blend(px[2], cb, a);
+                }
+            }
+        }
     }
 
     /// Fills rings (non-zero rule, coverage clamped to 1) inside `clip`.
@@ -163,6 +204,18 @@ impl Canvas {
         let i = (y * self.width + x) * 3;
         (self.rgb[i], self.rgb[i + 1], self.rgb[i + 2])
     }
+}
+
+/// The rectangle, if the rings are a single axis-aligned rectangle.
+fn axis_aligned_rect(rings: &[Vec<Pt>]) -> Option<Rect> {
+    let [ring] = rings else { return None };
+    if ring.len() != 4 {
+        return None;
+    }
+    let r = Rect::bounding(ring.iter().copied())?;
+    ring.iter()
+        .all(|p| (p.x == r.x0 || p.x == r.x1) && (p.y == r.y0 || p.y == r.y1))
+        .then_some(r)
 }
 
 #[inline]
@@ -289,6 +342,26 @@ mod tests {
         // The bottom edge slants from y = 30 to 30.5: a partly covered row.
         let (g, _, _) = c.pixel(12, 30);
         assert!(g > 0 && g < 255, "{g}");
+    }
+
+    #[test]
+    fn rectangles_take_the_fast_path_with_the_same_edges() {
+        let rect = Rect::new(10.25, 10.5, 30.75, 20.0);
+        let mut fast = Scene::new(40, 30, None, Rgb(255, 255, 255));
+        fast.fill_rect(rect, Paint::solid(Rgb(0, 0, 0)));
+        // The same rectangle as a five-point ring goes through the general path.
+        let mut slow = Scene::new(40, 30, None, Rgb(255, 255, 255));
+        let r = crate::render::scene::rect_ring(&rect);
+        slow.fill_ring(
+            vec![r[0], r[1], r[2], r[3], r[3].lerp(r[0], 0.5)],
+            Paint::solid(Rgb(0, 0, 0)),
+        );
+        let (a, b) = (Canvas::paint(&fast), Canvas::paint(&slow));
+        for (x, y) in [(20, 15), (10, 15), (30, 15), (20, 10), (5, 5)] {
+            let (p, q) = (a.pixel(x, y).0 as i32, b.pixel(x, y).0 as i32);
+            assert!((p - q).abs() <= 1, "{x},{y}: {p} vs {q}");
+        }
+        assert_eq!(a.pixel(10, 15).0, 64); // three quarters of the pixel covered
     }
 
     #[test]

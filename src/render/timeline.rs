@@ -29,7 +29,6 @@ pub struct TimelineSpec {
     pub site: Option<String>,
 }
 
-
 /// One incident as plotted.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TimelineMark {
@@ -50,10 +49,13 @@ pub struct TimelineMark {
 pub struct TimelineLayout {
     /// The plot area, pixels.
     pub plot: Rect,
-    /// First and last day of the time axis.
+    /// First and last day of the data (incidents and notifications).
     pub days: (NaiveDate, NaiveDate),
-    /// Largest distance on the axis, metres.
-    pub max_m: f64,
+    /// The time axis from the plot's left to its right edge, in days from the Common Era
+    /// (`NaiveDate::num_days_from_ce`; fractions are parts of a day).
+    pub axis_days: (f64, f64),
+    /// The distance axis from the plot's bottom to its top edge, metres.
+    pub axis_m: (f64, f64),
     /// Incidents plotted.
     pub marks: Vec<TimelineMark>,
     /// Labels placed.
@@ -473,7 +475,8 @@ pub fn build_timeline(
     let layout = TimelineLayout {
         plot,
         days: (t0, t1),
-        max_m: y_max,
+        axis_days: (x0d, x1d),
+        axis_m: (y_min, y_max),
         marks,
         labels: placed.into_iter().map(|(_, p)| p).collect(),
         legend: keys.iter().map(|k| k.label()).collect(),

@@ -257,3 +257,59 @@ pub fn footprint_case() -> (Vec<Site>, Vec<Incident>, Vec<ProximityRow>) {
     );
     (vec![s], vec![inc, area], vec![r])
 }
+
+/// A decoded PNG: size, RGB pixels and the resolution recorded in it (pixels per metre).
+pub struct Picture {
+    pub width: u32,
+    pub height: u32,
+    pub rgb: Vec<u8>,
+    pub ppm: Option<u32>,
+}
+
+impl Picture {
+    pub fn pixel(&self, x: f64, y: f64) -> (u8, u8, u8) {
+        let (x, y) = (x.floor() as usize, y.floor() as usize);
+        let i = (y * self.width as usize + x) * 3;
+        (self.rgb[i], self.rgb[i + 1], self.rgb[i + 2])
+    }
+}
+
+/// Decodes PNG bytes with the `png` crate (a reader independent of the writer's code).
+pub fn decode_png(bytes: &[u8]) -> Picture {
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder.read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    assert_eq!(info.color_type, png::ColorType::Rgb);
+    assert_eq!(info.bit_depth, png::BitDepth::Eight);
+    buf.truncate(info.buffer_size());
+    let ppm = reader.info().pixel_dims.map(|d| {
+        assert_eq!(d.unit, png::Unit::Meter);
+        assert_eq!(d.xppu, d.yppu);
+        d.xppu
+    });
+    Picture {
+        width: info.width,
+        height: info.height,
+        rgb: buf,
+        ppm,
+    }
+}
+
+/// Projects lon/lat with proj4rs directly from a PROJ string (not through the renderer's view).
+pub fn project(proj_string: &str, lon: f64, lat: f64) -> (f64, f64) {
+    let geo = proj4rs::Proj::from_proj_string("+proj=longlat +ellps=WGS84 +no_defs").unwrap();
+    let map = proj4rs::Proj::from_proj_string(proj_string).unwrap();
+    let mut p = (lon.to_radians(), lat.to_radians(), 0.0);
+    proj4rs::transform::transform(&geo, &map, &mut p).unwrap();
+    (p.0, p.1)
+}
+
+/// The inverse of [`project`]: projected metres to lon/lat degrees.
+pub fn unproject(proj_string: &str, x: f64, y: f64) -> (f64, f64) {
+    let geo = proj4rs::Proj::from_proj_string("+proj=longlat +ellps=WGS84 +no_defs").unwrap();
+    let map = proj4rs::Proj::from_proj_string(proj_string).unwrap();
+    let mut p = (x, y, 0.0);
+    proj4rs::transform::transform(&map, &geo, &mut p).unwrap();
+    (p.0.to_degrees(), p.1.to_degrees())
+}
