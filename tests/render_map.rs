@@ -278,14 +278,27 @@ fn svg_parses_and_holds_title_legend_and_scale_label_as_outlined_text() {
         }
         assert!(texts.contains(&l.scale_bar.label.as_str()), "scale label");
         assert!(texts.contains(&"N"));
-        // Every text is drawn as a filled path.
+        // Every text is drawn from glyph outlines defined in the file.
+        let defined: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("path"))
+            .filter_map(|n| n.attribute("id"))
+            .collect();
         for g in doc
             .descendants()
             .filter(|n| n.attribute("aria-label").is_some())
         {
-            assert!(g
-                .children()
-                .any(|c| c.has_tag_name("path") && c.attribute("d").is_some_and(|d| d.len() > 10)));
+            let uses: Vec<&str> = g
+                .descendants()
+                .filter(|n| n.has_tag_name("use"))
+                .filter_map(|n| n.attribute(("http://www.w3.org/1999/xlink", "href")))
+                .collect();
+            assert!(!uses.is_empty());
+            assert!(
+                uses.iter()
+                    .all(|u| defined.contains(&u.trim_start_matches('#'))),
+                "{uses:?}"
+            );
         }
     }
 }
@@ -574,4 +587,72 @@ fn bad_requests_are_refused_with_what_to_do() {
     )
     .unwrap();
     assert!(l.attribution.is_empty());
+}
+
+#[test]
+fn svg_looks_like_the_png_in_another_renderer() {
+    // An independent SVG renderer (librsvg's rsvg-convert), when installed, draws the SVG; it
+    // must match the PNG written from the same scene up to anti-aliasing differences.
+    let Ok(version) = std::process::Command::new("rsvg-convert")
+        .arg("--version")
+        .output()
+    else {
+        eprintln!("skipped: rsvg-convert is not installed (Debian: apt-get install librsvg2-bin)");
+        return;
+    };
+    assert!(version.status.success());
+    let dir = tempfile::tempdir().unwrap();
+    for (name, spec) in [
+        ("detail", detail_kyiv(Page::default())),
+        ("overview", overview(Page::default())),
+    ] {
+        let (scene, _) = map(&spec, &case());
+        let svg = dir.path().join(format!("{name}.svg"));
+        std::fs::write(&svg, encode(&scene, Format::Svg).unwrap()).unwrap();
+        let out = dir.path().join(format!("{name}-rsvg.png"));
+        let status = std::process::Command::new("rsvg-convert")
+            .args([
+                "-b",
+                "white",
+                "-w",
+                &scene.width.to_string(),
+                "-h",
+                &scene.height.to_string(),
+            ])
+            .arg("-o")
+            .arg(&out)
+            .arg(&svg)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let theirs = std::fs::read(&out).unwrap();
+        let decoder = png::Decoder::new(std::io::Cursor::new(theirs));
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        let channels = info.color_type.samples();
+        let ours = decode_png(&encode(&scene, Format::Png).unwrap());
+        assert_eq!((info.width, info.height), (ours.width, ours.height));
+        let (mut total, mut far) = (0u64, 0usize);
+        let n = (ours.width * ours.height) as usize;
+        for i in 0..n {
+            for c in 0..3 {
+                let d = (ours.rgb[i * 3 + c] as i32 - buf[i * channels + c] as i32).unsigned_abs();
+                total += d as u64;
+                if d > 64 {
+                    far += 1;
+                }
+            }
+        }
+        let mean = total as f64 / (3 * n) as f64;
+        assert!(mean < 0.6, "{name}: mean difference {mean:.2} levels");
+        assert!(
+            (far as f64) < 0.0005 * (3 * n) as f64,
+            "{name}: {far} channel values differ by more than 64"
+        );
+        eprintln!(
+            "{name}: mean difference {mean:.3} levels, {far} of {} values differ by more than 64",
+            3 * n
+        );
+    }
 }

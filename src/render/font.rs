@@ -59,8 +59,20 @@ pub fn measure(text: &str, size: f64, weight: Weight) -> Metrics {
     }
 }
 
-/// The glyph outlines of a text item, in page pixels.
-pub fn outline(t: &Text) -> Vec<Contour> {
+/// A line of text set in the font: glyphs with their pen positions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlyphRun {
+    /// Pixels per font unit.
+    pub scale: f64,
+    /// Offset of the first pen position from the anchor along the baseline, pixels (from the
+    /// alignment).
+    pub x0: f64,
+    /// Glyph ids and their pen positions along the baseline, font units from `x0`.
+    pub glyphs: Vec<(u16, f64)>,
+}
+
+/// Sets a text item: which glyphs go where (kerning included).
+pub fn layout(t: &Text) -> GlyphRun {
     let f = font(t.weight);
     let s = scale(f, t.size);
     let width = measure(&t.text, t.size, t.weight).width;
@@ -69,47 +81,67 @@ pub fn outline(t: &Text) -> Vec<Contour> {
         Anchor::Middle => -width / 2.0,
         Anchor::End => -width,
     };
-    let (sin, cos) = t.angle_deg.to_radians().sin_cos();
-    let place =
-        |dx: f64, dy: f64| -> Pt { pt(t.at.x + dx * cos - dy * sin, t.at.y + dx * sin + dy * cos) };
-    let mut contours = Vec::new();
-    let mut x = x0;
+    let mut glyphs = Vec::with_capacity(t.text.len());
+    let mut x = 0.0;
     let mut prev = None;
     for c in t.text.chars() {
         let g = f.glyph_id(c);
         if let Some(p) = prev {
-            x += f.kern_unscaled(p, g) as f64 * s;
+            x += f.kern_unscaled(p, g) as f64;
         }
-        if let Some(o) = f.outline(g) {
-            let map = |p: ab_glyph::Point| place(x + p.x as f64 * s, -(p.y as f64) * s);
-            let mut cur: Option<Contour> = None;
-            let mut last: Option<ab_glyph::Point> = None;
-            for curve in &o.curves {
-                let (from, seg) = match *curve {
-                    OutlineCurve::Line(a, b) => (a, Seg::Line(map(b))),
-                    OutlineCurve::Quad(a, c, b) => (a, Seg::Quad(map(c), map(b))),
-                    OutlineCurve::Cubic(a, c1, c2, b) => (a, Seg::Cubic(map(c1), map(c2), map(b))),
-                };
-                if last != Some(from) {
-                    contours.extend(cur.take());
-                    cur = Some(Contour {
-                        start: map(from),
-                        segs: Vec::new(),
-                    });
-                }
-                if let Some(k) = cur.as_mut() {
-                    k.segs.push(seg);
-                }
-                last = Some(match *curve {
-                    OutlineCurve::Line(_, b)
-                    | OutlineCurve::Quad(_, _, b)
-                    | OutlineCurve::Cubic(_, _, _, b) => b,
-                });
-            }
-            contours.extend(cur);
-        }
-        x += f.h_advance_unscaled(g) as f64 * s;
+        glyphs.push((g.0, x));
+        x += f.h_advance_unscaled(g) as f64;
         prev = Some(g);
+    }
+    GlyphRun {
+        scale: s,
+        x0,
+        glyphs,
+    }
+}
+
+/// The outline of one glyph in font units (y up, origin at the pen position), mapped by `map`.
+pub fn glyph_outline(weight: Weight, id: u16, map: impl Fn(f64, f64) -> Pt) -> Vec<Contour> {
+    let mut contours = Vec::new();
+    let Some(o) = font(weight).outline(ab_glyph::GlyphId(id)) else {
+        return contours;
+    };
+    let m = |p: ab_glyph::Point| map(p.x as f64, p.y as f64);
+    let mut cur: Option<Contour> = None;
+    let mut last: Option<ab_glyph::Point> = None;
+    for curve in &o.curves {
+        let (from, end, seg) = match *curve {
+            OutlineCurve::Line(a, b) => (a, b, Seg::Line(m(b))),
+            OutlineCurve::Quad(a, c, b) => (a, b, Seg::Quad(m(c), m(b))),
+            OutlineCurve::Cubic(a, c1, c2, b) => (a, b, Seg::Cubic(m(c1), m(c2), m(b))),
+        };
+        if last != Some(from) {
+            contours.extend(cur.take());
+            cur = Some(Contour {
+                start: m(from),
+                segs: Vec::new(),
+            });
+        }
+        if let Some(k) = cur.as_mut() {
+            k.segs.push(seg);
+        }
+        last = Some(end);
+    }
+    contours.extend(cur);
+    contours
+}
+
+/// The glyph outlines of a text item, in page pixels.
+pub fn outline(t: &Text) -> Vec<Contour> {
+    let run = layout(t);
+    let (sin, cos) = t.angle_deg.to_radians().sin_cos();
+    let mut contours = Vec::new();
+    for &(id, x) in &run.glyphs {
+        let place = |gx: f64, gy: f64| -> Pt {
+            let (dx, dy) = (run.x0 + (x + gx) * run.scale, -gy * run.scale);
+            pt(t.at.x + dx * cos - dy * sin, t.at.y + dx * sin + dy * cos)
+        };
+        contours.extend(glyph_outline(t.weight, id, place));
     }
     contours
 }

@@ -1,12 +1,14 @@
-//! SVG output. Text is written as glyph outlines (paths) from the bundled font, so the picture
-//! looks the same in every viewer whatever fonts it has; each text keeps its characters in an
+//! SVG output. Text is written as glyph outlines from the bundled font, so the picture looks
+//! the same in every viewer whatever fonts it has: each glyph used is defined once (a `<path>`
+//! in font units in `<defs>`) and placed with `<use>`. Each text keeps its characters in an
 //! `aria-label` (and a `<title>`) for search, accessibility and checks.
 //!
 //! Coordinates are page pixels, written with two decimals; the output depends only on the scene.
 
 use super::font;
-use super::geom::{Contour, Rect, Seg};
-use super::scene::{Cap, Item, LineStyle, Paint, Scene};
+use super::geom::{pt, Contour, Rect, Seg};
+use super::scene::{Cap, Item, LineStyle, Paint, Scene, Text, Weight};
+use std::collections::BTreeSet;
 use std::fmt::Write;
 
 /// Writes the scene as a standalone SVG document.
@@ -23,7 +25,7 @@ pub fn to_svg(scene: &Scene) -> String {
     };
     let _ = writeln!(
         out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="{pw}" height="{ph}" viewBox="0 0 {w} {h}">"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" width="{pw}" height="{ph}" viewBox="0 0 {w} {h}">"#
     );
     let mut clips: Vec<Rect> = Vec::new();
     for e in &scene.entries {
@@ -33,8 +35,26 @@ pub fn to_svg(scene: &Scene) -> String {
             }
         }
     }
-    if !clips.is_empty() {
+    let glyphs: BTreeSet<(u8, u16)> = scene
+        .texts()
+        .flat_map(|t| {
+            font::layout(t)
+                .glyphs
+                .into_iter()
+                .map(move |(id, _)| (weight_key(t.weight), id))
+        })
+        .collect();
+    if !clips.is_empty() || !glyphs.is_empty() {
         out.push_str("<defs>\n");
+        for &(wk, id) in &glyphs {
+            let weight = if wk == 0 {
+                Weight::Regular
+            } else {
+                Weight::Bold
+            };
+            let d = path_data(&font::glyph_outline(weight, id, pt));
+            let _ = writeln!(out, r#"<path id="{}" d="{d}"/>"#, glyph_ref(weight, id));
+        }
         for (i, c) in clips.iter().enumerate() {
             let _ = writeln!(
                 out,
@@ -93,23 +113,7 @@ pub fn to_svg(scene: &Scene) -> String {
                 }
                 let _ = writeln!(out, r#"<path d="{d}" fill="none"{}/>"#, stroke_attrs(style));
             }
-            Item::Text(t) => {
-                let glyphs = font::outline(t);
-                let d = path_data(&glyphs);
-                let label = escape(&t.text);
-                let _ = write!(out, r#"<g aria-label="{label}"><title>{label}</title>"#);
-                if let Some((colour, width)) = t.halo {
-                    let _ = write!(
-                        out,
-                        r#"<path d="{d}" fill="none"{}/>"#,
-                        stroke_attrs(&LineStyle::solid(
-                            Paint::with(colour, t.paint.opacity),
-                            width
-                        ))
-                    );
-                }
-                let _ = writeln!(out, r#"<path d="{d}"{}/></g>"#, fill_attrs(&t.paint));
-            }
+            Item::Text(t) => write_text(&mut out, t),
         }
     }
     if open.is_some() {
@@ -117,6 +121,62 @@ pub fn to_svg(scene: &Scene) -> String {
     }
     out.push_str("</svg>\n");
     out
+}
+
+fn weight_key(w: Weight) -> u8 {
+    match w {
+        Weight::Regular => 0,
+        Weight::Bold => 1,
+    }
+}
+
+fn glyph_ref(w: Weight, id: u16) -> String {
+    format!("g{}{id}", if w == Weight::Bold { "b" } else { "r" })
+}
+
+/// A text: its glyphs placed with `<use>` in font units under one transform (font units are
+/// y-up, hence the negative vertical scale), a halo first when it has one.
+fn write_text(out: &mut String, t: &Text) {
+    let run = font::layout(t);
+    let label = escape(&t.text);
+    let s = run.scale;
+    let mut transform = format!("translate({} {})", num(t.at.x), num(t.at.y));
+    if t.angle_deg != 0.0 {
+        let _ = write!(transform, " rotate({})", num(t.angle_deg));
+    }
+    let _ = write!(
+        transform,
+        " translate({} 0) scale({} {})",
+        num(run.x0),
+        fine(s),
+        fine(-s)
+    );
+    let uses: String = run
+        .glyphs
+        .iter()
+        .map(|&(id, x)| {
+            format!(
+                r##"<use xlink:href="#{}" x="{}"/>"##,
+                glyph_ref(t.weight, id),
+                num(x)
+            )
+        })
+        .collect();
+    let _ = write!(
+        out,
+        r#"<g aria-label="{label}" transform="{transform}"><title>{label}</title>"#
+    );
+    if let Some((colour, width)) = t.halo {
+        let halo = LineStyle::solid(Paint::with(colour, t.paint.opacity), width / s);
+        let _ = write!(out, r#"<g fill="none"{}>{uses}</g>"#, stroke_attrs(&halo));
+    }
+    let _ = writeln!(out, r#"<g{}>{uses}</g></g>"#, fill_attrs(&t.paint));
+}
+
+/// A number with up to six decimals (scales).
+fn fine(v: f64) -> String {
+    let s = format!("{v:.6}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 fn path_data(contours: &[Contour]) -> String {
@@ -233,9 +293,11 @@ mod tests {
         assert!(!svg.contains("<text"));
         assert!(svg.contains(r#"aria-label="A &amp; B &lt;Київ&gt;""#));
         let doc = roxmltree::Document::parse(&svg).unwrap();
-        assert_eq!(
-            doc.descendants().filter(|n| n.has_tag_name("path")).count(),
-            2
-        );
+        // One definition per distinct glyph (A, space, &, B, <, К, и, ї, в, >), each placed
+        // twice: halo and fill.
+        let defs = doc.descendants().filter(|n| n.has_tag_name("path")).count();
+        assert_eq!(defs, 10);
+        let uses = doc.descendants().filter(|n| n.has_tag_name("use")).count();
+        assert_eq!(uses, 2 * "A & B <Київ>".chars().count());
     }
 }
