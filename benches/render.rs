@@ -14,7 +14,7 @@ use std::hint::black_box;
 
 /// `n` point incidents spread over Ukraine (a fixed pseudo-random sequence), with five
 /// weapon categories and uncertainties from 0 to 2 km, and 20 sites.
-fn workload(n: usize) -> (Vec<Site>, Vec<Incident>) {
+pub fn workload(n: usize) -> (Vec<Site>, Vec<Incident>) {
     let mut seed = 42u64;
     let mut next = move || {
         seed = seed

@@ -362,8 +362,9 @@ pub fn build_map(
             c.draw_incidents(&shown, true)?;
         }
         None => {
-            c.draw_sites(None)?;
+            // Sites over incidents, so they stay visible among many.
             c.draw_incidents(&shown, false)?;
+            c.draw_sites(None)?;
         }
     }
     // Furniture inside the frame, then labels around everything.
@@ -430,12 +431,21 @@ pub fn build_map(
     let keys: Vec<LegendKey> = c.legend.iter().cloned().collect();
     let body = 7.0 * u;
     y = furniture::legend(&mut c.scene, &panel, y, &keys, body, u);
-    let notes = c.notes_text(
+    let mut notes = c.notes_text(
         spec,
         placer.dropped(),
         &north,
         detail_focus.is_none() || draw_regions,
     );
+    if detail_focus.is_none() && shown.len() > MAX_LABELLED {
+        notes.insert(
+            0,
+            format!(
+                "With {} incidents shown, incident points are not labelled one by one.",
+                thousands(shown.len())
+            ),
+        );
+    }
     y = furniture::text_block(
         &mut c.scene,
         &panel,
@@ -700,28 +710,33 @@ impl Ctx<'_> {
     fn draw_cities(&mut self, b: &Basemap) -> Result<(), RenderError> {
         let u = self.u;
         let frame = self.view.frame;
-        // A city under a site's marker (a site known only to the city) is not drawn.
-        let hidden: Vec<Pt> = self
+        // A city under a site's marker (a site known only to the city) keeps its name, not its dot.
+        let sites_px: Vec<Pt> = self
             .sites
             .iter()
             .map(|s| self.px(geometry_centre(&s.geometry).0))
             .collect::<Result<_, _>>()?;
         for (rank, city) in b.cities.iter().enumerate() {
             let p = self.px(city.position.0)?;
-            if !frame.contains(p) || hidden.iter().any(|s| s.dist(p) < 6.0 * u) {
+            if !frame.contains(p) {
                 continue;
             }
             let size = if rank == 0 { 4.0 * u } else { 3.0 * u };
-            let rect = draw_marker(
-                &mut self.scene,
-                style::Marker::Circle,
-                p,
-                size,
-                style::CITY,
-                0.4 * u,
-            );
-            self.obstacles.push(rect);
-            self.legend.insert(LegendKey::City);
+            let clear = if sites_px.iter().any(|s| s.dist(p) < 6.0 * u) {
+                6.0 * u
+            } else {
+                let rect = draw_marker(
+                    &mut self.scene,
+                    style::Marker::Circle,
+                    p,
+                    size,
+                    style::CITY,
+                    0.4 * u,
+                );
+                self.obstacles.push(rect);
+                self.legend.insert(LegendKey::City);
+                size / 2.0
+            };
             self.labels.push(LabelRequest {
                 key: format!("city:{}", city.name),
                 name: city.name.clone(),
@@ -731,8 +746,9 @@ impl Ctx<'_> {
                     LabelLine::plain(&city.name)
                 }],
                 size: 6.5 * u,
-                anchors: vec![(p, size / 2.0)],
-                priority: 1000 + rank as u32,
+                anchors: vec![(p, clear)],
+                // The capital labelled early, for orientation; other cities last.
+                priority: if rank == 0 { 30 } else { 1000 + rank as u32 },
                 look: LabelLook::Halo,
                 leader: false,
                 centred: false,
@@ -1067,7 +1083,7 @@ impl Ctx<'_> {
                     if let Some(a) = short_address(s) {
                         l.push(LabelLine::plain(a));
                     }
-                    (l, 1)
+                    (l, 0)
                 }
                 (None, false) if focus.is_some() => (vec![LabelLine::plain(s.name.clone())], 200),
                 (None, false) => {
@@ -1322,7 +1338,8 @@ impl Ctx<'_> {
                     }
                     if let Some(row) = self.row_for(i).cloned() {
                         if let (Some(from), Some(to)) = (row.from, row.nearest) {
-                            if row.distance.nominal > 0.0 && (detail || shown.len() <= 200) {
+                            if row.distance.nominal > 0.0 && (detail || shown.len() <= MAX_LABELLED)
+                            {
                                 self.draw_link(from, to, &row, &key)?;
                             }
                         }
@@ -1332,7 +1349,7 @@ impl Ctx<'_> {
                     anchors.push((c, 4.0 * u));
                 }
             }
-            if anchors.is_empty() || (!detail && shown.len() > 200) {
+            if anchors.is_empty() || (!detail && shown.len() > MAX_LABELLED) {
                 continue;
             }
             let lines = self.incident_label(i, detail);
@@ -1430,7 +1447,7 @@ impl Ctx<'_> {
             lines: vec![LabelLine::plain(row.distance.to_string())],
             size: 6.5 * u,
             anchors,
-            priority: 0,
+            priority: 2,
             look: LabelLook::Halo,
             leader: false,
             centred: false,
@@ -1531,6 +1548,22 @@ impl Ctx<'_> {
     }
 }
 
+/// Overview maps label incident points one by one up to this many incidents.
+const MAX_LABELLED: usize = 200;
+
+/// A count with thousands separators: `10,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The site's address when it is a short street address (not a note such as "not found: …").
 fn short_address(s: &Site) -> Option<String> {
     s.address
@@ -1594,7 +1627,7 @@ fn titles(
     let count = match n {
         0 => "no incidents recorded".to_string(),
         1 => "1 incident".to_string(),
-        n => format!("{n} incidents"),
+        n => format!("{} incidents", thousands(n)),
     };
     match focus {
         Some(id) => {
@@ -1709,6 +1742,13 @@ mod tests {
             .unwrap_err()
             .contains("LON0,LAT0,LON1,LAT1"));
         assert!(Extent::parse("3000000,5000000,3100000,5100000").is_err());
+    }
+
+    #[test]
+    fn counts_have_thousands_separators() {
+        assert_eq!(thousands(7), "7");
+        assert_eq!(thousands(10_000), "10,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 
     #[test]

@@ -8,7 +8,10 @@
 use super::font;
 use super::geom::{circle_ring, clip_ring, pt, Contour, Pt, Rect};
 use super::scene::{Cap, Item, LineStyle, Paint, Scene};
+use super::symbols::{marker_code, marker_rings};
+use crate::style::Marker;
 use ab_glyph_rasterizer::{point, Rasterizer};
+use std::collections::HashMap;
 
 /// Flattening tolerance for curves, pixels.
 const FLATTEN_PX: f64 = 0.2;
@@ -20,7 +23,32 @@ pub struct Canvas {
     /// Pixels, RGB, row by row from the top.
     pub rgb: Vec<u8>,
     raster: Rasterizer,
+    stamps: HashMap<StampKey, Stamp>,
 }
+
+/// Markers are rasterised once per shape, size, halo and quarter-pixel offset, then stamped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct StampKey {
+    marker: u8,
+    size: u64,
+    halo: u64,
+    fx: u8,
+    fy: u8,
+}
+
+/// Coverage of a marker's halo and fill in a small window (`x0`, `y0` relative to the pixel
+/// holding the marker's centre).
+struct Stamp {
+    x0: i64,
+    y0: i64,
+    w: usize,
+    h: usize,
+    halo: Vec<f32>,
+    fill: Vec<f32>,
+}
+
+/// Quarter-pixel steps of marker positions (the picture is off by at most 1/8 pixel).
+const STAMP_STEPS: f64 = 4.0;
 
 impl Canvas {
     /// Paints the scene.
@@ -33,6 +61,7 @@ impl Canvas {
             height: h,
             rgb,
             raster: Rasterizer::new(0, 0),
+            stamps: HashMap::new(),
         };
         let page = Rect::new(0.0, 0.0, w as f64, h as f64);
         for e in &scene.entries {
@@ -54,6 +83,13 @@ impl Canvas {
                     let rings = stroke_outline(points, *closed, style, &clip);
                     c.fill(&rings, style.paint, &clip);
                 }
+                Item::Marker {
+                    marker,
+                    at,
+                    size,
+                    paint,
+                    halo,
+                } => c.marker(*marker, *at, *size, *paint, *halo, &clip),
                 Item::Text(t) => {
                     let glyphs = font::outline(t);
                     if let Some((colour, width)) = t.halo {
@@ -75,6 +111,159 @@ impl Canvas {
             }
         }
         c
+    }
+
+    /// Stamps a marker: its halo, then its fill, from coverage computed once per shape.
+    fn marker(
+        &mut self,
+        marker: Marker,
+        at: Pt,
+        size: f64,
+        paint: Paint,
+        halo: Option<(crate::style::Rgb, f64)>,
+        clip: &Rect,
+    ) {
+        let (bx, by) = (at.x.floor(), at.y.floor());
+        let q = |f: f64| ((f * STAMP_STEPS).round() as u8).min(STAMP_STEPS as u8);
+        let key = StampKey {
+            marker: marker_code(marker),
+            size: size.to_bits(),
+            halo: halo.map_or(0, |h| h.1.to_bits()),
+            fx: q(at.x - bx),
+            fy: q(at.y - by),
+        };
+        if !self.stamps.contains_key(&key) {
+            let stamp = self.make_stamp(marker, size, halo.map_or(0.0, |h| h.1), key);
+            self.stamps.insert(key, stamp);
+        }
+        let Some(stamp) = self.stamps.get(&key) else {
+            return;
+        };
+        let (w, h) = (self.width as i64, self.height as i64);
+        let (cx0, cy0) = (
+            clip.x0.floor().max(0.0) as i64,
+            clip.y0.floor().max(0.0) as i64,
+        );
+        let (cx1, cy1) = (
+            clip.x1.ceil().min(w as f64) as i64,
+            clip.y1.ceil().min(h as f64) as i64,
+        );
+        // The stamp's rows and columns that fall inside the clip.
+        let (ox, oy) = (bx as i64 + stamp.x0, by as i64 + stamp.y0);
+        let (sx0, sx1) = (
+            (cx0 - ox).max(0) as usize,
+            (cx1 - ox).clamp(0, stamp.w as i64) as usize,
+        );
+        let (sy0, sy1) = (
+            (cy0 - oy).max(0) as usize,
+            (cy1 - oy).clamp(0, stamp.h as i64) as usize,
+        );
+        let opacity = paint.opacity.min(1.0) as f32;
+        let fill = (
+            paint.colour.0 as f32,
+            paint.colour.1 as f32,
+            paint.colour.2 as f32,
+        );
+        let halo_rgb = halo.map(|(c, _)| (c.0 as f32, c.1 as f32, c.2 as f32));
+        for sy in sy0..sy1 {
+            let row = ((oy + sy as i64) as usize * self.width) * 3;
+            for sx in sx0..sx1 {
+                let k = sy * stamp.w + sx;
+                let (hc, fc) = (stamp.halo.get(k).copied().unwrap_or(0.0), stamp.fill[k]);
+                if hc <= 0.0 && fc <= 0.0 {
+                    continue;
+                }
+                let i = row + (ox + sx as i64) as usize * 3;
+                let px = &mut self.rgb[i..i + 3];
+                if fc >= 1.0 && opacity >= 1.0 {
+                    // Inside the shape the fill hides the halo.
+                    px.copy_from_slice(&[paint.colour.0, paint.colour.1, paint.colour.2]);
+                    continue;
+                }
+                for (c, a) in [(halo_rgb, hc), (Some(fill), fc)] {
+                    if let (Some((r, g, b)), true) = (c, a > 0.0) {
+                        let a = a * opacity;
+                        px[0] = blend(px[0], r, a);
+                        px[1] = blend(px[1], g, a);
+                        px[2] = blend(px[2], b, a);
+                    }
+                }
+            }
+        }
+    }
+
+    fn make_stamp(&mut self, marker: Marker, size: f64, halo_width: f64, key: StampKey) -> Stamp {
+        let reach = (size / 2.0 * 1.2 + halo_width).ceil() + 1.0;
+        let (x0, y0) = (-reach, -reach);
+        let n = (2.0 * reach) as usize + 1;
+        // Window coordinates: the centre sits at (reach + fx, reach + fy).
+        let c = pt(
+            reach + key.fx as f64 / STAMP_STEPS,
+            reach + key.fy as f64 / STAMP_STEPS,
+        );
+        let rings = marker_rings(marker, c, size);
+        let window = Rect::new(0.0, 0.0, n as f64, n as f64);
+        let mut coverage = |rings: &[Vec<Pt>]| -> Vec<f32> {
+            self.raster.reset(n, n);
+            for r in rings {
+                let r = clip_ring(r, &window);
+                for i in 0..r.len() {
+                    let (a, b) = (r[i], r[(i + 1) % r.len()]);
+                    self.raster
+                        .draw_line(point(a.x as f32, a.y as f32), point(b.x as f32, b.y as f32));
+                }
+            }
+            let mut out = Vec::with_capacity(n * n);
+            self.raster.for_each_pixel(|_, a| out.push(a.min(1.0)));
+            out
+        };
+        let fill = coverage(&rings);
+        let halo = if halo_width > 0.0 {
+            let style = LineStyle::solid(Paint::solid(crate::style::HALO), halo_width);
+            let outline: Vec<Vec<Pt>> = rings
+                .iter()
+                .flat_map(|r| stroke_outline(r, true, &style, &window))
+                .collect();
+            coverage(&outline)
+        } else {
+            Vec::new()
+        };
+        // Keep only the rows and columns with any coverage.
+        let used = |k: usize| fill[k] > 0.0 || halo.get(k).is_some_and(|&a| a > 0.0);
+        let (mut r0, mut r1, mut c0, mut c1) = (n, 0, n, 0);
+        for y in 0..n {
+            for x in 0..n {
+                if used(y * n + x) {
+                    (r0, r1, c0, c1) = (r0.min(y), r1.max(y + 1), c0.min(x), c1.max(x + 1));
+                }
+            }
+        }
+        if r0 >= r1 {
+            return Stamp {
+                x0: 0,
+                y0: 0,
+                w: 0,
+                h: 0,
+                halo: Vec::new(),
+                fill: Vec::new(),
+            };
+        }
+        let crop = |v: &[f32]| -> Vec<f32> {
+            if v.is_empty() {
+                return Vec::new();
+            }
+            (r0..r1)
+                .flat_map(|y| v[y * n + c0..y * n + c1].iter().copied())
+                .collect()
+        };
+        Stamp {
+            x0: x0 as i64 + c0 as i64,
+            y0: y0 as i64 + r0 as i64,
+            w: c1 - c0,
+            h: r1 - r0,
+            halo: crop(&halo),
+            fill: crop(&fill),
+        }
     }
 
     /// Fills an axis-aligned rectangle inside `clip`, with partial coverage on fractional edges
@@ -141,8 +330,16 @@ impl Canvas {
         let (ww, wh) = ((x1 - x0) as usize, (y1 - y0) as usize);
         self.raster.reset(ww, wh);
         let cut = clip.intersection(&window).unwrap_or(window);
+        let inside = cut.contains_rect(&bounds);
+        let mut clipped;
         for ring in rings {
-            let r = clip_ring(ring, &cut);
+            // Clip only what reaches out of the window.
+            let r: &[Pt] = if inside {
+                ring
+            } else {
+                clipped = clip_ring(ring, &cut);
+                &clipped
+            };
             let n = r.len();
             if n < 3 {
                 continue;
@@ -163,16 +360,26 @@ impl Canvas {
         );
         let opacity = paint.opacity.min(1.0) as f32;
         let (width, rgb) = (self.width, &mut self.rgb);
-        self.raster.for_each_pixel_2d(|x, y, cov| {
+        // The rasteriser visits the window row by row: follow along instead of dividing.
+        let (mut x, mut row) = (0usize, (iy0 * width + ix0) * 3);
+        self.raster.for_each_pixel(|_, cov| {
             let a = cov.min(1.0) * opacity;
-            if a <= 0.0 {
-                return;
+            if a > 0.0 {
+                let i = row + x * 3;
+                let px = &mut rgb[i..i + 3];
+                if a >= 1.0 {
+                    px.copy_from_slice(&[paint.colour.0, paint.colour.1, paint.colour.2]);
+                } else {
+                    px[0] = blend(px[0], cr, a);
+                    px[1] = blend(px[1], cg, a);
+                    px[2] = blend(px[2], cb, a);
+                }
             }
-            let i = ((iy0 + y as usize) * width + ix0 + x as usize) * 3;
-            let px = &mut rgb[i..i + 3];
-            px[0] = blend(px[0], cr, a);
-            px[1] = blend(px[1], cg, a);
-            px[2] = blend(px[2], cb, a);
+            x += 1;
+            if x == ww {
+                x = 0;
+                row += width * 3;
+            }
         });
     }
 
@@ -221,7 +428,9 @@ fn axis_aligned_rect(rings: &[Vec<Pt>]) -> Option<Rect> {
 #[inline]
 fn blend(dst: u8, src: f32, a: f32) -> u8 {
     let d = dst as f32;
-    (d + (src - d) * a).round().clamp(0.0, 255.0) as u8
+    // Between dst and src, so within 0..=255: adding a half and truncating rounds it (without
+    // a call to `roundf` on targets lacking SSE4.1).
+    (d + (src - d) * a + 0.5) as u8
 }
 
 /// The outline of a stroked line as rings to fill with the non-zero rule (all clockwise on the
@@ -251,15 +460,13 @@ pub fn stroke_outline(points: &[Pt], closed: bool, style: &LineStyle, clip: &Rec
                 continue;
             }
             let (nx, ny) = (-(b.y - a.y) / len * h, (b.x - a.x) / len * h);
-            rings.push(super::geom::orient(
-                vec![
-                    pt(a.x + nx, a.y + ny),
-                    pt(b.x + nx, b.y + ny),
-                    pt(b.x - nx, b.y - ny),
-                    pt(a.x - nx, a.y - ny),
-                ],
-                true,
-            ));
+            // Clockwise on the page, like the join discs (same sign for every segment).
+            rings.push(vec![
+                pt(a.x - nx, a.y - ny),
+                pt(b.x - nx, b.y - ny),
+                pt(b.x + nx, b.y + ny),
+                pt(a.x + nx, a.y + ny),
+            ]);
         }
         let joins = if undashed_closed {
             0..n.saturating_sub(1)
@@ -267,7 +474,17 @@ pub fn stroke_outline(points: &[Pt], closed: bool, style: &LineStyle, clip: &Rec
             1..n.saturating_sub(1)
         };
         for i in joins {
-            if reach.contains(piece[i]) {
+            // A join needs its disc only where the line turns: below 10° the gap between the
+            // segment ends is under a fifth of the half-width.
+            let prev = if i == 0 { piece[n - 2] } else { piece[i - 1] };
+            let (d0, d1) = (
+                (piece[i].x - prev.x, piece[i].y - prev.y),
+                (piece[i + 1].x - piece[i].x, piece[i + 1].y - piece[i].y),
+            );
+            let turn = (d0.0 * d1.1 - d0.1 * d1.0)
+                .atan2(d0.0 * d1.0 + d0.1 * d1.1)
+                .abs();
+            if turn > 10f64.to_radians() && reach.contains(piece[i]) {
                 rings.push(circle_ring(piece[i], h, tol));
             }
         }
@@ -362,6 +579,17 @@ mod tests {
             assert!((p - q).abs() <= 1, "{x},{y}: {p} vs {q}");
         }
         assert_eq!(a.pixel(10, 15).0, 64); // three quarters of the pixel covered
+    }
+
+    #[test]
+    fn stroke_pieces_all_turn_the_same_way() {
+        let style = LineStyle::solid(Paint::solid(Rgb(0, 0, 0)), 4.0);
+        let path = [pt(0.0, 0.0), pt(10.0, 3.0), pt(4.0, 12.0), pt(-5.0, 2.0)];
+        let rings = stroke_outline(&path, true, &style, &Rect::new(-50.0, -50.0, 50.0, 50.0));
+        assert!(rings.len() >= 8);
+        assert!(rings
+            .iter()
+            .all(|r| crate::render::geom::signed_area(r) > 0.0));
     }
 
     #[test]

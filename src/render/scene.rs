@@ -2,7 +2,7 @@
 //! [`super::raster`] and [`super::svg`] so that both show the same picture.
 
 use super::geom::{Contour, Pt, Rect};
-use crate::style::Rgb;
+use crate::style::{Marker, Rgb};
 
 /// A colour with an opacity in `[0, 1]`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -135,6 +135,19 @@ pub enum Item {
     },
     /// A line of text.
     Text(Text),
+    /// A point symbol: one of the palette's marker shapes, filled, over a halo.
+    Marker {
+        /// Shape.
+        marker: Marker,
+        /// Centre, pixels.
+        at: Pt,
+        /// Size (the shape's bounding square), pixels.
+        size: f64,
+        /// Fill.
+        paint: Paint,
+        /// Halo: colour and total stroke width, pixels (half of it shows outside the shape).
+        halo: Option<(Rgb, f64)>,
+    },
 }
 
 /// A drawing item and the rectangle it is clipped to (if any).

@@ -8,6 +8,7 @@
 use super::font;
 use super::geom::{pt, Contour, Rect, Seg};
 use super::scene::{Cap, Item, LineStyle, Paint, Scene, Text, Weight};
+use super::symbols::{marker_code, marker_rings};
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
@@ -44,8 +45,32 @@ pub fn to_svg(scene: &Scene) -> String {
                 .map(move |(id, _)| (weight_key(t.weight), id))
         })
         .collect();
-    if !clips.is_empty() || !glyphs.is_empty() {
+    let mut markers: Vec<(crate::style::Marker, f64)> = Vec::new();
+    for e in &scene.entries {
+        if let Item::Marker { marker, size, .. } = e.item {
+            if !markers
+                .iter()
+                .any(|(m, s)| *m == marker && marker_id(*m, *s) == marker_id(marker, size))
+            {
+                markers.push((marker, size));
+            }
+        }
+    }
+    markers.sort_by_key(|(m, s)| marker_id(*m, *s));
+    if !clips.is_empty() || !glyphs.is_empty() || !markers.is_empty() {
         out.push_str("<defs>\n");
+        for &(m, size) in &markers {
+            let rings: Vec<Contour> = marker_rings(m, pt(0.0, 0.0), size)
+                .iter()
+                .map(|r| Contour::polygon(r))
+                .collect();
+            let _ = writeln!(
+                out,
+                r#"<path id="{}" d="{}"/>"#,
+                marker_id(m, size),
+                path_data(&rings)
+            );
+        }
         for &(wk, id) in &glyphs {
             let weight = if wk == 0 {
                 Weight::Regular
@@ -114,6 +139,28 @@ pub fn to_svg(scene: &Scene) -> String {
                 let _ = writeln!(out, r#"<path d="{d}" fill="none"{}/>"#, stroke_attrs(style));
             }
             Item::Text(t) => write_text(&mut out, t),
+            Item::Marker {
+                marker,
+                at,
+                size,
+                paint,
+                halo,
+            } => {
+                let (id, x, y) = (marker_id(*marker, *size), num(at.x), num(at.y));
+                if let Some((colour, width)) = halo {
+                    let style = LineStyle::solid(Paint::with(*colour, paint.opacity), *width);
+                    let _ = writeln!(
+                        out,
+                        r##"<use xlink:href="#{id}" x="{x}" y="{y}" fill="none"{}/>"##,
+                        stroke_attrs(&style)
+                    );
+                }
+                let _ = writeln!(
+                    out,
+                    r##"<use xlink:href="#{id}" x="{x}" y="{y}"{}/>"##,
+                    fill_attrs(paint)
+                );
+            }
         }
     }
     if open.is_some() {
@@ -121,6 +168,11 @@ pub fn to_svg(scene: &Scene) -> String {
     }
     out.push_str("</svg>\n");
     out
+}
+
+/// Id of a marker shape's definition: shape and size (`m3s29.17`).
+fn marker_id(m: crate::style::Marker, size: f64) -> String {
+    format!("m{}s{}", marker_code(m), num(size))
 }
 
 fn weight_key(w: Weight) -> u8 {

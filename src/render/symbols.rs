@@ -1,7 +1,7 @@
 //! Point symbols (the palette's markers) and the legend keys of everything a map can show.
 
 use super::geom::{circle_ring, pt, Pt, Rect};
-use super::scene::{LineStyle, Paint, Scene};
+use super::scene::{Item, Paint, Scene};
 use crate::model::WeaponCategory;
 use crate::style::{self, Marker, Rgb};
 
@@ -60,18 +60,28 @@ pub fn draw_marker(
     colour: Rgb,
     outline: f64,
 ) -> Rect {
-    let rings = marker_rings(marker, c, size);
-    for r in &rings {
-        scene.line(
-            r.clone(),
-            true,
-            LineStyle::solid(Paint::solid(style::HALO), outline * 2.0),
-        );
-    }
-    scene.fill_polygons(std::slice::from_ref(&rings), Paint::solid(colour));
-    Rect::bounding(rings.into_iter().flatten())
+    scene.push(Item::Marker {
+        marker,
+        at: c,
+        size,
+        paint: Paint::solid(colour),
+        halo: (outline > 0.0).then_some((style::HALO, outline * 2.0)),
+    });
+    Rect::bounding(marker_rings(marker, c, size).into_iter().flatten())
         .unwrap_or_else(|| Rect::around(c, size / 2.0))
         .inflate(outline)
+}
+
+/// A small number naming a marker shape (for caches and SVG ids).
+pub fn marker_code(marker: Marker) -> u8 {
+    match marker {
+        Marker::Circle => 0,
+        Marker::Triangle => 1,
+        Marker::Diamond => 2,
+        Marker::Star => 3,
+        Marker::Square => 4,
+        Marker::Cross => 5,
+    }
 }
 
 /// Everything a map can show, in legend order. Each drawn symbol registers its key, and the
