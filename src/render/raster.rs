@@ -281,11 +281,6 @@ impl Canvas {
             let (a, b) = (i as f64, i as f64 + 1.0);
             (hi.min(b) - lo.max(a)).clamp(0.0, 1.0) as f32
         };
-        let (cr, cg, cb) = (
-            paint.colour.0 as f32,
-            paint.colour.1 as f32,
-            paint.colour.2 as f32,
-        );
         let opacity = paint.opacity.min(1.0) as f32;
         for y in (y0.floor() as usize)..(y1.ceil() as usize) {
             let cy = cover(y0, y1, y);
@@ -295,14 +290,7 @@ impl Canvas {
                     continue;
                 }
                 let i = (y * self.width + x) * 3;
-                let px = &mut self.rgb[i..i + 3];
-                if a >= 1.0 {
-                    px.copy_from_slice(&[paint.colour.0, paint.colour.1, paint.colour.2]);
-                } else {
-                    px[0] = blend(px[0], cr, a);
-                    px[1] = blend(px[1], cg, a);
-                    px[2] = blend(px[2], cb, a);
-                }
+                put(&mut self.rgb[i..i + 3], paint.colour, a);
             }
         }
     }
@@ -353,11 +341,6 @@ impl Canvas {
             }
         }
         let (ix0, iy0) = (x0 as usize, y0 as usize);
-        let (cr, cg, cb) = (
-            paint.colour.0 as f32,
-            paint.colour.1 as f32,
-            paint.colour.2 as f32,
-        );
         let opacity = paint.opacity.min(1.0) as f32;
         let (width, rgb) = (self.width, &mut self.rgb);
         // The rasteriser visits the window row by row: follow along instead of dividing.
@@ -366,14 +349,7 @@ impl Canvas {
             let a = cov.min(1.0) * opacity;
             if a > 0.0 {
                 let i = row + x * 3;
-                let px = &mut rgb[i..i + 3];
-                if a >= 1.0 {
-                    px.copy_from_slice(&[paint.colour.0, paint.colour.1, paint.colour.2]);
-                } else {
-                    px[0] = blend(px[0], cr, a);
-                    px[1] = blend(px[1], cg, a);
-                    px[2] = blend(px[2], cb, a);
-                }
+                put(&mut rgb[i..i + 3], paint.colour, a);
             }
             x += 1;
             if x == ww {
@@ -423,6 +399,18 @@ fn axis_aligned_rect(rings: &[Vec<Pt>]) -> Option<Rect> {
     ring.iter()
         .all(|p| (p.x == r.x0 || p.x == r.x1) && (p.y == r.y0 || p.y == r.y1))
         .then_some(r)
+}
+
+/// Paints one RGB pixel with `colour` at alpha `a` (copies it when opaque).
+#[inline]
+fn put(px: &mut [u8], colour: crate::style::Rgb, a: f32) {
+    if a >= 1.0 {
+        px.copy_from_slice(&[colour.0, colour.1, colour.2]);
+    } else {
+        px[0] = blend(px[0], colour.0 as f32, a);
+        px[1] = blend(px[1], colour.1 as f32, a);
+        px[2] = blend(px[2], colour.2 as f32, a);
+    }
 }
 
 #[inline]
