@@ -4,7 +4,6 @@
 
 mod render_common;
 
-use render_common::{case, decode_png, footprint_case, project, unproject, KYIV};
 use geographiclib_rs::{Geodesic, InverseGeodesic};
 use impactmap::io::basemap;
 use impactmap::model::{Incident, Location, Site, WeaponCategory};
@@ -14,6 +13,7 @@ use impactmap::render::{
     build_map, encode, Extent, Format, MapLayout, MapSpec, Page, Paper, Scene,
 };
 use impactmap::style;
+use render_common::{case, decode_png, footprint_case, project, unproject, KYIV};
 
 fn a4_300() -> Page {
     Page::paper(Paper::A4, true, 300.0).unwrap()

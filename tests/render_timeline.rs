@@ -4,11 +4,11 @@
 mod render_common;
 
 use chrono::{Datelike, NaiveDate};
-use render_common::{case, decode_png};
 use impactmap::render::{
     build_timeline, encode, Format, Page, Paper, TimelineLayout, TimelineSpec,
 };
 use impactmap::style;
+use render_common::{case, decode_png};
 
 fn layout(spec: &TimelineSpec) -> (impactmap::render::Scene, TimelineLayout) {
     let (s, i, r) = case();

@@ -6,57 +6,9 @@ use crate::geodesy;
 use crate::projection::{Projection, ProjectionDef, ProjectionError};
 use geo_types::{coord, Coord, Point};
 
-/// The projection engine for a definition.
-// Until `crate::projection::engine` lands this builds a proj4rs projection directly; switch to
-// the crate's engine then (same definitions, same PROJ strings).
+/// The projection engine for a definition (the crate's default engine).
 pub fn engine(def: &ProjectionDef) -> Result<Box<dyn Projection>, ProjectionError> {
-    Proj4rsEngine::new(def).map(|e| Box::new(e) as Box<dyn Projection>)
-}
-
-struct Proj4rsEngine {
-    geo: proj4rs::Proj,
-    map: proj4rs::Proj,
-}
-
-impl Proj4rsEngine {
-    fn new(def: &ProjectionDef) -> Result<Self, ProjectionError> {
-        let setup = |s: &str| {
-            proj4rs::Proj::from_proj_string(s).map_err(|e| ProjectionError::Setup {
-                def: s.to_string(),
-                message: e.to_string(),
-            })
-        };
-        Ok(Proj4rsEngine {
-            geo: setup("+proj=longlat +ellps=WGS84 +no_defs")?,
-            map: setup(&def.proj_string())?,
-        })
-    }
-}
-
-impl Projection for Proj4rsEngine {
-    fn forward(&self, c: Coord<f64>) -> Result<Coord<f64>, ProjectionError> {
-        let mut p = (c.x.to_radians(), c.y.to_radians(), 0.0);
-        proj4rs::transform::transform(&self.geo, &self.map, &mut p).map_err(|e| {
-            ProjectionError::Transform {
-                x: c.x,
-                y: c.y,
-                message: e.to_string(),
-            }
-        })?;
-        Ok(coord! { x: p.0, y: p.1 })
-    }
-
-    fn inverse(&self, c: Coord<f64>) -> Result<Coord<f64>, ProjectionError> {
-        let mut p = (c.x, c.y, 0.0);
-        proj4rs::transform::transform(&self.map, &self.geo, &mut p).map_err(|e| {
-            ProjectionError::Transform {
-                x: c.x,
-                y: c.y,
-                message: e.to_string(),
-            }
-        })?;
-        Ok(coord! { x: p.0.to_degrees(), y: p.1.to_degrees() })
-    }
+    crate::projection::engine(def)
 }
 
 /// Ukraine's extent with a margin, lon/lat degrees: west, south, east, north.
