@@ -33,6 +33,7 @@ pub mod model;
 pub mod projection;
 pub mod proximity;
 pub mod render;
+pub mod report;
 pub mod style;
 
 pub use model::{Incident, Location, Site};

@@ -4,12 +4,14 @@ mod input;
 mod layers;
 mod proximity;
 mod render;
+mod report;
 mod timeline;
 
 pub use input::{InputArgs, LoadedCase};
 pub use layers::LayersArgs;
 pub use proximity::ProximityArgs;
 pub use render::{PageArgs, RenderArgs};
+pub use report::ReportArgs;
 pub use timeline::TimelineArgs;
 
 use clap::{Parser, Subcommand};
@@ -30,6 +32,9 @@ pub enum Command {
     /// Distance, bearing and inside/outside from each incident to its nearest site (or every site within a distance).
     #[command(after_help = proximity::EXAMPLES)]
     Proximity(ProximityArgs),
+    /// The whole report for a case folder: proximity table, QGIS layers, maps, timeline and report.md.
+    #[command(after_help = report::EXAMPLES)]
+    Report(ReportArgs),
     /// QGIS-ready layers: sites, incidents, links, distance rings and uncertainty, with styles.
     #[command(after_help = layers::EXAMPLES)]
     Layers(LayersArgs),
@@ -45,6 +50,7 @@ pub enum Command {
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Proximity(args) => proximity::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Layers(args) => layers::run(&args),
         Command::Render(args) => render::run(&args),
         Command::Timeline(args) => timeline::run(&args),

@@ -1,0 +1,319 @@
+//! `report.md`: the figures, maps and sources of a case, for a reader.
+
+use super::Case;
+use crate::io::table::{write_table, TableFormat};
+use crate::model::{Incident, Location, Site, StepLength};
+use crate::proximity::{ProximityRow, Ternary};
+use crate::render::MapLayout;
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+/// A map as drawn, for the report to show and cite.
+pub(super) struct DrawnMap {
+    /// File, relative to the report.
+    pub file: PathBuf,
+    /// Section heading.
+    pub heading: String,
+    /// The site a detail map is about.
+    pub site: Option<String>,
+    /// What was drawn (projection, scale).
+    pub layout: MapLayout,
+}
+
+/// The whole `report.md`.
+pub(super) fn report(
+    case: &Case,
+    rows: &[ProximityRow],
+    maps: &[DrawnMap],
+    timeline: Option<&Path>,
+    steps: &StepLength,
+) -> String {
+    let (sites, incidents) = (&case.sites, &case.incidents);
+    let mut md = String::new();
+    let title = case
+        .config
+        .title
+        .clone()
+        .unwrap_or_else(|| default_title(sites));
+    let _ = writeln!(md, "# {title}\n");
+    if let Some(sub) = &case.config.subtitle {
+        let _ = writeln!(md, "_{sub}_\n");
+    }
+    let _ = writeln!(
+        md,
+        "Figures computed by impactmap {} from `{}`{}. Distances are geodesic on the WGS84 ellipsoid, in metres.\n",
+        env!("CARGO_PKG_VERSION"),
+        case.dir.display(),
+        case.config.data_as_of.as_ref().map(|d| format!(", data as of {d}")).unwrap_or_default()
+    );
+
+    summary(&mut md, sites, incidents, rows);
+
+    if let Some(overview) = maps.iter().find(|m| m.site.is_none()) {
+        let _ = writeln!(md, "![{}]({})\n", overview.heading, overview.file.display());
+    }
+
+    let _ = writeln!(md, "## Proximity figures\n");
+    let mut table = Vec::new();
+    let _ = write_table(&mut table, TableFormat::Markdown, rows, sites, incidents);
+    md.push_str(&String::from_utf8_lossy(&table));
+    let _ = writeln!(
+        md,
+        "\nThe same table is in `proximity.csv` (for spreadsheets) and `proximity.json`, with the nearest point's coordinates and every column.\n"
+    );
+
+    for map in maps.iter().filter(|m| m.site.is_some()) {
+        let id = map.site.as_deref().unwrap_or_default();
+        site_section(&mut md, sites, incidents, rows, id, map);
+    }
+
+    if let Some(t) = timeline {
+        let _ = writeln!(
+            md,
+            "## Timeline\n\n![Incidents over time and their distance to the site]({})\n",
+            t.display()
+        );
+    }
+
+    method(&mut md, rows, incidents, steps, maps);
+    sources(&mut md, incidents, sites);
+    files(&mut md);
+    md
+}
+
+fn default_title(sites: &[Site]) -> String {
+    match sites {
+        [one] => format!("Incidents at and near {}", one.name),
+        _ => "Incidents at and near protected sites".into(),
+    }
+}
+
+fn summary(md: &mut String, sites: &[Site], incidents: &[Incident], rows: &[ProximityRow]) {
+    let mut dates: Vec<_> = incidents.iter().map(|i| i.start.first).collect();
+    dates.sort();
+    let _ = writeln!(md, "## Summary\n");
+    if let (Some(first), Some(last)) = (dates.first(), dates.last()) {
+        let _ = writeln!(
+            md,
+            "- {} incidents between {} and {}, measured against {} sites.",
+            incidents.len(),
+            first.format("%-d %B %Y"),
+            last.format("%-d %B %Y"),
+            sites.len()
+        );
+    }
+    let inside = rows.iter().filter(|r| r.inside == Ternary::Yes).count();
+    let _ = writeln!(md, "- {inside} inside a site, by the sources' account.");
+    for site in sites.iter().filter(|s| s.notified.is_some()) {
+        let after: Vec<&str> = rows
+            .iter()
+            .filter(|r| sites[r.site].id == site.id && r.after_notification == Some(Ternary::Yes))
+            .map(|r| incidents[r.incident].id.as_str())
+            .collect();
+        if !after.is_empty() {
+            let _ = writeln!(
+                md,
+                "- {} of them at or near the {} came after its coordinates were notified ({}).",
+                after.len(),
+                site.name,
+                site.notified
+                    .as_ref()
+                    .map(|n| n.to_string())
+                    .unwrap_or_default()
+            );
+        }
+    }
+    let approximate: Vec<&str> = sites
+        .iter()
+        .filter(|s| s.position_uncertainty_m > 0.0)
+        .map(|s| s.name.as_str())
+        .collect();
+    if !approximate.is_empty() {
+        let _ = writeln!(
+            md,
+            "- Site positions are approximate for: {}.",
+            approximate.join("; ")
+        );
+    }
+    md.push('\n');
+}
+
+fn site_section(
+    md: &mut String,
+    sites: &[Site],
+    incidents: &[Incident],
+    rows: &[ProximityRow],
+    id: &str,
+    map: &DrawnMap,
+) {
+    let Some(site) = sites.iter().find(|s| s.id == id) else {
+        return;
+    };
+    let _ = writeln!(md, "## {}\n", site.name);
+    let _ = writeln!(md, "![Detail map: {}]({})\n", site.name, map.file.display());
+    if let Some(a) = &site.address {
+        let _ = writeln!(md, "- Address: {a}");
+    }
+    let position = if site.position_uncertainty_m > 0.0 {
+        format!(
+            "approximate, within about {} m",
+            site.position_uncertainty_m.round()
+        )
+    } else {
+        "as surveyed".into()
+    };
+    let _ = writeln!(
+        md,
+        "- Position: {position}{}",
+        site.position_source
+            .as_ref()
+            .map(|s| format!(" ({s})"))
+            .unwrap_or_default()
+    );
+    if let Some(n) = &site.notified {
+        let _ = writeln!(md, "- Coordinates notified: {n}");
+    }
+    let _ = writeln!(md);
+    let _ = writeln!(md, "| Date | Weapon (as reported) | Location as described | Distance | Inside | After notification | Damage |");
+    let _ = writeln!(md, "|---|---|---|---|---|---|---|");
+    for r in rows.iter().filter(|r| sites[r.site].id == id) {
+        let inc = &incidents[r.incident];
+        let described = match &inc.location {
+            Location::Point { uncertainty_m, .. } => {
+                format!("impact point ±{} m", uncertainty_m.round())
+            }
+            other => other
+                .as_described()
+                .map(|d| format!("“{d}”"))
+                .unwrap_or_else(|| other.kind().into()),
+        };
+        let cells = [
+            inc.start.to_string(),
+            inc.weapon
+                .clone()
+                .unwrap_or_else(|| inc.weapon_category.label().into()),
+            described,
+            r.distance.to_string(),
+            r.inside.as_str().into(),
+            r.after_notification
+                .map(|a| a.as_str().to_string())
+                .unwrap_or_else(|| "—".into()),
+            inc.damage.clone().unwrap_or_default(),
+        ];
+        let cells: Vec<String> = cells.iter().map(|c| c.replace('|', "\\|")).collect();
+        let _ = writeln!(md, "| {} |", cells.join(" | "));
+    }
+    let notes: Vec<String> = rows
+        .iter()
+        .filter(|r| sites[r.site].id == id)
+        .filter_map(|r| {
+            incidents[r.incident]
+                .notes
+                .as_ref()
+                .map(|n| format!("- {}: {n}", incidents[r.incident].id))
+        })
+        .collect();
+    if !notes.is_empty() {
+        let _ = writeln!(md, "\nNotes:\n\n{}", notes.join("\n"));
+    }
+    let _ = writeln!(
+        md,
+        "\nMap: {}; scale bar {}; the north arrow points to true north.\n",
+        map.layout
+            .projection
+            .proj_string()
+            .split(" +ellps")
+            .next()
+            .unwrap_or_default(),
+        map.layout.scale_bar.label
+    );
+}
+
+fn method(
+    md: &mut String,
+    rows: &[ProximityRow],
+    incidents: &[Incident],
+    steps: &StepLength,
+    maps: &[DrawnMap],
+) {
+    let _ = writeln!(md, "## Method and assumptions\n");
+    let _ = writeln!(md, "- Distance: geodesic distance on the WGS84 ellipsoid from the incident to the nearest point of the site (0 inside or on its boundary), computed with GeographicLib's algorithms; footprint edges are geodesics.");
+    let _ = writeln!(md, "- Intervals widen the figure by the uncertainty of the impact point, of the site's own position, the tolerance of a described distance, and the step assumption.");
+    if incidents.iter().any(|i| matches!(&i.location, Location::Relative { distance, .. } if distance.unit == crate::model::DistanceUnit::Steps)) {
+        let _ = writeln!(md, "- Distances given in steps: {steps}.");
+    }
+    if incidents
+        .iter()
+        .any(|i| !matches!(i.location, Location::Point { .. }))
+    {
+        let _ = writeln!(md, "- Where the sources give no impact point, none is invented: a distance described from a site is drawn as the band of distances it allows, an impact \"on the territory\" as the highlighted site, an area as the area.");
+    }
+    let _ = writeln!(md, "- Bearings are degrees clockwise from true north, from the site's nearest point to the incident.");
+    let _ = writeln!(
+        md,
+        "- Each row's `basis` (in `proximity.csv`) gives what its figure rests on."
+    );
+    let dropped: usize = maps.iter().map(|m| m.layout.dropped.len()).sum();
+    if dropped > 0 {
+        let _ = writeln!(md, "- {dropped} map labels were left out for lack of room; the table above lists every incident.");
+    }
+    let _ = rows;
+    md.push('\n');
+}
+
+fn sources(md: &mut String, incidents: &[Incident], sites: &[Site]) {
+    let _ = writeln!(md, "## Sources\n");
+    let mut seen: Vec<String> = Vec::new();
+    for s in incidents.iter().flat_map(|i| &i.sources) {
+        let mut line = s.title.clone();
+        if let Some(p) = &s.published {
+            line.push_str(&format!(", {p}"));
+        }
+        if let Some(u) = &s.url {
+            line.push_str(&format!(", <{u}>"));
+        }
+        if let Some(a) = &s.archive_url {
+            line.push_str(&format!(" (archived: <{a}>)"));
+        }
+        if !seen.contains(&line) {
+            seen.push(line);
+        }
+    }
+    for line in &seen {
+        let _ = writeln!(md, "- {line}");
+    }
+    for s in sites.iter().filter(|s| s.position_source.is_some()) {
+        let _ = writeln!(
+            md,
+            "- Position of {}: {}",
+            s.name,
+            s.position_source.as_deref().unwrap_or_default()
+        );
+    }
+    let _ = writeln!(
+        md,
+        "\nBasemap: Natural Earth (public domain); cities: GeoNames (CC BY 4.0).\n"
+    );
+}
+
+fn files(md: &mut String) {
+    let _ = writeln!(md, "## Files\n");
+    for (f, what) in [
+        ("proximity.csv / .md / .json", "the proximity table"),
+        (
+            "layers/*.geojson + .qml",
+            "QGIS layers with their styles (drag them onto QGIS)",
+        ),
+        (
+            "layers/layers.gpkg",
+            "the same layers and styles in one GeoPackage",
+        ),
+        (
+            "maps/*.png, maps/*.svg",
+            "the maps, for documents (PNG) and print (SVG)",
+        ),
+        ("timeline.png / .svg", "the timeline"),
+    ] {
+        let _ = writeln!(md, "- `{f}`: {what}");
+    }
+}

@@ -1,0 +1,493 @@
+//! `impactmap report`: everything a case needs, from one command.
+//!
+//! Reads a case folder (`sites.geojson`, `incidents.geojson`, optional
+//! `case.toml`) and writes, into the output folder: the proximity table (CSV,
+//! Markdown, JSON), the QGIS layers with styles, a detail map per site with
+//! incidents, the overview map, the timeline, and `report.md` tying them
+//! together with the figures and sources. The folder is written under a
+//! temporary name and moved into place at the end, so a failed run leaves the
+//! previous report untouched.
+
+mod config;
+mod markdown;
+
+pub use config::{CaseConfig, MapConfig};
+
+use crate::io::atomic::write_atomic;
+use crate::io::layers::{write_layers, LayerFormat, LayerOptions};
+use crate::io::table::{write_table, TableFormat};
+use crate::io::{self, InputError};
+use crate::model::{Incident, Site, StepLength};
+use crate::proximity::{self, Options, ProximityRow};
+use crate::render::{self, Basemap, Extent, MapSpec, Page, Paper, TimelineSpec};
+use std::path::{Path, PathBuf};
+
+/// Why a report could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// Bad input in the case folder.
+    #[error(transparent)]
+    Input(#[from] InputError),
+    /// A relative or within location names an unknown site.
+    #[error(transparent)]
+    UnknownSite(#[from] proximity::UnknownSite),
+    /// The output could not be written.
+    #[error("cannot write {}: {source}", path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// What went wrong.
+        source: std::io::Error,
+    },
+    /// Layers could not be written.
+    #[error(transparent)]
+    Layers(#[from] crate::io::layers::LayersError),
+    /// A map or chart could not be drawn.
+    #[error("{what}: {source}")]
+    Render {
+        /// Which picture.
+        what: String,
+        /// What went wrong.
+        source: render::RenderError,
+    },
+}
+
+/// What the report contains, for the caller to print.
+#[derive(Debug, Clone, Default)]
+pub struct ReportSummary {
+    /// Files written, relative to the output folder.
+    pub files: Vec<PathBuf>,
+    /// Number of incidents and sites read.
+    pub incidents: usize,
+    /// Number of sites read.
+    pub sites: usize,
+    /// Labels the maps had to leave out for lack of room, with the map's name.
+    pub dropped_labels: Vec<String>,
+}
+
+/// Everything read from a case folder.
+pub struct Case {
+    /// The sites.
+    pub sites: Vec<Site>,
+    /// The incidents.
+    pub incidents: Vec<Incident>,
+    /// `case.toml`, or the defaults.
+    pub config: CaseConfig,
+    /// The folder, as named by the user.
+    pub dir: PathBuf,
+}
+
+/// Reads `sites.geojson`, `incidents.geojson` (or `incidents.csv`) and `case.toml` from `dir`.
+pub fn read_case(dir: &Path) -> Result<Case, ReportError> {
+    let name = dir.display().to_string();
+    if !dir.is_dir() {
+        return Err(InputError::file(
+            &name,
+            "is not a folder: give the case folder holding sites.geojson and incidents.geojson",
+        )
+        .into());
+    }
+    let sites_path = dir.join("sites.geojson");
+    if !sites_path.exists() {
+        return Err(
+            InputError::file(&name, "has no sites.geojson: put the protected sites there").into(),
+        );
+    }
+    let sites = io::geojson::read_sites(&sites_path)?;
+    let incidents = match (dir.join("incidents.geojson"), dir.join("incidents.csv")) {
+        (g, _) if g.exists() => io::geojson::read_incidents(&g, &sites)?,
+        (_, c) if c.exists() => {
+            let file = std::fs::File::open(&c).map_err(|e| {
+                InputError::file(&c.display().to_string(), format!("cannot be opened ({e})"))
+            })?;
+            io::csv::read_incidents(
+                std::io::BufReader::new(file),
+                &c.display().to_string(),
+                &Default::default(),
+            )?
+        }
+        _ => {
+            return Err(InputError::file(&name, "has no incidents.geojson or incidents.csv").into())
+        }
+    };
+    let toml_path = dir.join("case.toml");
+    let config = if toml_path.exists() {
+        let text = io::geojson::read_text(&toml_path)?;
+        CaseConfig::parse(&text)
+            .map_err(|m| InputError::file(&toml_path.display().to_string(), m))?
+    } else {
+        CaseConfig::default()
+    };
+    Ok(Case {
+        sites,
+        incidents,
+        config,
+        dir: dir.to_path_buf(),
+    })
+}
+
+/// Reads the case in `case_dir` and writes the whole report into `out_dir`.
+pub fn write_report(
+    case_dir: &Path,
+    out_dir: &Path,
+    basemap: &Basemap,
+) -> Result<ReportSummary, ReportError> {
+    let case = read_case(case_dir)?;
+    let steps = match case.config.steps_m {
+        Some([min_m, nominal_m, max_m]) => {
+            StepLength::parse(&format!("{min_m},{nominal_m},{max_m}"))
+                .map_err(|m| config_error(&case, "steps_m", m))?
+        }
+        None => StepLength::default(),
+    };
+    let options = Options {
+        max_distance_m: case.config.max_distance_m,
+        steps,
+    };
+    let rows = proximity::run(&case.sites, &case.incidents, &options)?;
+
+    let staging = Staging::new(out_dir)?;
+    let root = staging.path().to_path_buf();
+    let mut summary = ReportSummary {
+        incidents: case.incidents.len(),
+        sites: case.sites.len(),
+        ..Default::default()
+    };
+    let io_err = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ReportError::Io { path, source }
+    };
+
+    for (name, format) in [
+        ("proximity.csv", TableFormat::Csv),
+        ("proximity.md", TableFormat::Markdown),
+        ("proximity.json", TableFormat::Json),
+    ] {
+        let path = root.join(name);
+        write_atomic(&path, |w| {
+            write_table(w, format, &rows, &case.sites, &case.incidents)
+        })
+        .map_err(io_err(&path))?;
+        summary.files.push(name.into());
+    }
+
+    let layer_options = LayerOptions {
+        rings_m: case
+            .config
+            .rings_m
+            .clone()
+            .unwrap_or_else(|| LayerOptions::default().rings_m),
+        steps,
+        format: LayerFormat::GeoJson,
+        ..LayerOptions::default()
+    };
+    for (path, _) in write_layers(
+        &root.join("layers"),
+        &case.sites,
+        &case.incidents,
+        &rows,
+        &layer_options,
+    )?
+    .files
+    {
+        summary
+            .files
+            .push(path.strip_prefix(&root).unwrap_or(&path).to_path_buf());
+    }
+    let gpkg = LayerOptions {
+        format: LayerFormat::GeoPackage,
+        ..layer_options
+    };
+    for (path, _) in write_layers(
+        &root.join("layers"),
+        &case.sites,
+        &case.incidents,
+        &rows,
+        &gpkg,
+    )?
+    .files
+    {
+        summary
+            .files
+            .push(path.strip_prefix(&root).unwrap_or(&path).to_path_buf());
+    }
+
+    let page = page(&case)?;
+    let formats = formats(&case)?;
+    let maps = planned_maps(&case, &rows)?;
+    let maps_dir = root.join("maps");
+    std::fs::create_dir_all(&maps_dir).map_err(io_err(&maps_dir))?;
+    let mut drawn = Vec::new();
+    for planned in &maps {
+        let spec = MapSpec {
+            page,
+            steps,
+            title: planned.title.clone(),
+            ..planned.spec.clone()
+        };
+        for ext in &formats {
+            let rel = PathBuf::from("maps").join(format!("{}.{ext}", planned.name));
+            let layout = render::render_map(
+                &spec,
+                &case.sites,
+                &case.incidents,
+                &rows,
+                basemap,
+                &root.join(&rel),
+            )
+            .map_err(|source| ReportError::Render {
+                what: rel.display().to_string(),
+                source,
+            })?;
+            if ext == &formats[0] {
+                summary.dropped_labels.extend(
+                    layout
+                        .dropped
+                        .iter()
+                        .map(|d| format!("{}: {}", planned.name, d.name)),
+                );
+                drawn.push(markdown::DrawnMap {
+                    file: rel.clone(),
+                    heading: planned.heading.clone(),
+                    site: planned.site.clone(),
+                    layout,
+                });
+            }
+            summary.files.push(rel);
+        }
+    }
+    let mut timeline = None;
+    if case.config.timeline.unwrap_or(true) && !rows.is_empty() {
+        let spec = TimelineSpec {
+            page,
+            title: None,
+            site: None,
+        };
+        for ext in &formats {
+            let rel = PathBuf::from(format!("timeline.{ext}"));
+            render::render_timeline(&spec, &case.sites, &case.incidents, &rows, &root.join(&rel))
+                .map_err(|source| ReportError::Render {
+                what: rel.display().to_string(),
+                source,
+            })?;
+            if timeline.is_none() {
+                timeline = Some(rel.clone());
+            }
+            summary.files.push(rel);
+        }
+    }
+
+    let report_md = markdown::report(&case, &rows, &drawn, timeline.as_deref(), &steps);
+    let path = root.join("report.md");
+    write_atomic(&path, |w| w.write_all(report_md.as_bytes())).map_err(io_err(&path))?;
+    summary.files.push("report.md".into());
+
+    staging.commit()?;
+    Ok(summary)
+}
+
+fn config_error(case: &Case, field: &str, message: impl Into<String>) -> ReportError {
+    let file = case.dir.join("case.toml").display().to_string();
+    InputError::at(&file, "case.toml", Some(field), message).into()
+}
+
+fn page(case: &Case) -> Result<Page, ReportError> {
+    let c = &case.config;
+    let paper = match c.paper.as_deref() {
+        None => Paper::A4,
+        Some(p) => Paper::parse(p).map_err(|m| config_error(case, "paper", m))?,
+    };
+    Page::paper(paper, c.landscape.unwrap_or(true), c.dpi.unwrap_or(200.0))
+        .map_err(|m| config_error(case, "dpi", m))
+}
+
+fn formats(case: &Case) -> Result<Vec<String>, ReportError> {
+    let formats = case
+        .config
+        .formats
+        .clone()
+        .unwrap_or_else(|| vec!["png".into(), "svg".into()]);
+    if formats.is_empty() || formats.iter().any(|f| f != "png" && f != "svg") {
+        return Err(config_error(
+            case,
+            "formats",
+            "list one or both of \"png\" and \"svg\"",
+        ));
+    }
+    Ok(formats)
+}
+
+/// A map the report will draw.
+struct PlannedMap {
+    spec: MapSpec,
+    name: String,
+    heading: String,
+    title: Option<String>,
+    site: Option<String>,
+}
+
+/// The maps of `case.toml`, or by default a detail map per site with
+/// incidents (in order of first appearance) and the country overview.
+fn planned_maps(case: &Case, rows: &[ProximityRow]) -> Result<Vec<PlannedMap>, ReportError> {
+    let site_name = |id: &str| {
+        case.sites
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.name.clone())
+            .unwrap_or_else(|| id.to_string())
+    };
+    let detail =
+        |id: &str, radius_m: Option<f64>, title: Option<String>, name: Option<String>| PlannedMap {
+            spec: MapSpec::detail(id, radius_m),
+            name: name.unwrap_or_else(|| format!("detail-{}", file_safe(id))),
+            heading: site_name(id),
+            title,
+            site: Some(id.to_string()),
+        };
+    let overview = |extent: Extent, title: Option<String>, name: Option<String>| PlannedMap {
+        spec: MapSpec::overview(extent),
+        name: name.unwrap_or_else(|| "overview".into()),
+        heading: "Overview".into(),
+        title,
+        site: None,
+    };
+    let Some(maps) = &case.config.maps else {
+        let mut ids: Vec<&str> = Vec::new();
+        for r in rows {
+            let id = case.sites[r.site].id.as_str();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        let mut planned: Vec<PlannedMap> = vec![overview(Extent::Country, None, None)];
+        planned.extend(ids.into_iter().map(|id| detail(id, None, None, None)));
+        return Ok(planned);
+    };
+    maps.iter()
+        .enumerate()
+        .map(|(i, m)| match m.kind.as_str() {
+            "detail" => {
+                let id = m.site.as_deref().ok_or_else(|| {
+                    config_error(
+                        case,
+                        &format!("maps[{i}].site"),
+                        "a detail map needs the site id",
+                    )
+                })?;
+                if !case.sites.iter().any(|s| s.id == id) {
+                    return Err(config_error(
+                        case,
+                        &format!("maps[{i}].site"),
+                        format!("unknown site `{id}`"),
+                    ));
+                }
+                Ok(detail(id, m.radius_m, m.title.clone(), m.name.clone()))
+            }
+            "overview" => {
+                let extent = match &m.extent {
+                    None => Extent::Country,
+                    Some(toml::Value::String(s)) => Extent::parse(s)
+                        .map_err(|e| config_error(case, &format!("maps[{i}].extent"), e))?,
+                    Some(toml::Value::Array(a)) => {
+                        let v: Vec<String> = a.iter().map(|x| x.to_string()).collect();
+                        Extent::parse(&v.join(","))
+                            .map_err(|e| config_error(case, &format!("maps[{i}].extent"), e))?
+                    }
+                    Some(_) => {
+                        return Err(config_error(
+                            case,
+                            &format!("maps[{i}].extent"),
+                            "\"country\" or [lon0, lat0, lon1, lat1]",
+                        ))
+                    }
+                };
+                Ok(overview(extent, m.title.clone(), m.name.clone()))
+            }
+            other => Err(config_error(
+                case,
+                &format!("maps[{i}].kind"),
+                format!("`{other}`: use \"detail\" or \"overview\""),
+            )),
+        })
+        .collect()
+}
+
+/// A site id as a file name: letters, digits, `-` and `_` kept, the rest `_`.
+fn file_safe(id: &str) -> String {
+    id.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// The output folder under construction: a hidden sibling, moved into place
+/// by [`Staging::commit`]; dropped uncommitted, it is removed.
+struct Staging {
+    tmp: Option<tempfile::TempDir>,
+    target: PathBuf,
+}
+
+impl Staging {
+    fn new(target: &Path) -> Result<Self, ReportError> {
+        if target.exists() && !target.is_dir() {
+            return Err(ReportError::Io {
+                path: target.to_path_buf(),
+                source: std::io::Error::other(
+                    "exists and is not a folder: choose another output folder",
+                ),
+            });
+        }
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(|source| ReportError::Io {
+            path: parent.clone(),
+            source,
+        })?;
+        let tmp = tempfile::Builder::new()
+            .prefix(".impactmap-report-")
+            .tempdir_in(&parent)
+            .map_err(|source| ReportError::Io {
+                path: parent.clone(),
+                source,
+            })?;
+        Ok(Staging {
+            tmp: Some(tmp),
+            target: target.to_path_buf(),
+        })
+    }
+
+    fn path(&self) -> &Path {
+        self.tmp.as_ref().map(|t| t.path()).unwrap_or(&self.target)
+    }
+
+    /// Replaces the target folder with the finished one.
+    fn commit(mut self) -> Result<(), ReportError> {
+        let tmp = self.tmp.take().expect("staging committed once").keep();
+        let io_err = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| ReportError::Io { path, source }
+        };
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755))
+                .map_err(io_err(&tmp))?;
+        }
+        if self.target.exists() {
+            let old = tmp.with_extension("old");
+            std::fs::rename(&self.target, &old).map_err(io_err(&self.target))?;
+            std::fs::rename(&tmp, &self.target).map_err(io_err(&self.target))?;
+            std::fs::remove_dir_all(&old).map_err(io_err(&old))?;
+        } else {
+            std::fs::rename(&tmp, &self.target).map_err(io_err(&self.target))?;
+        }
+        Ok(())
+    }
+}
