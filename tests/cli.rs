@@ -15,6 +15,19 @@ fn case(file: &str) -> PathBuf {
         .join(file)
 }
 
+/// Runs `impactmap proximity` on the bundled case, writing `out`.
+fn proximity_on_bundled_case(out: &Path) -> std::process::ExitStatus {
+    bin()
+        .args(["proximity", "--sites"])
+        .arg(case("sites.geojson"))
+        .arg("--incidents")
+        .arg(case("incidents.geojson"))
+        .arg("-o")
+        .arg(out)
+        .status()
+        .unwrap()
+}
+
 fn read_csv(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
     let mut rdr = csv::Reader::from_path(path).unwrap();
     let headers = rdr.headers().unwrap().clone();
@@ -33,16 +46,7 @@ fn read_csv(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
 fn bundled_case_gives_the_documented_figures() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("proximity.csv");
-    let status = bin()
-        .args(["proximity", "--sites"])
-        .arg(case("sites.geojson"))
-        .arg("--incidents")
-        .arg(case("incidents.geojson"))
-        .arg("-o")
-        .arg(&out)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    assert!(proximity_on_bundled_case(&out).success());
     let text = std::fs::read_to_string(&out).unwrap();
     let header = text.lines().next().unwrap();
     assert!(header.starts_with(
@@ -96,16 +100,7 @@ fn json_and_markdown_outputs_and_pipe_csv() {
     let dir = tempfile::tempdir().unwrap();
     for ext in ["json", "md"] {
         let out = dir.path().join(format!("p.{ext}"));
-        let ok = bin()
-            .args(["proximity", "--sites"])
-            .arg(case("sites.geojson"))
-            .arg("--incidents")
-            .arg(case("incidents.geojson"))
-            .arg("-o")
-            .arg(&out)
-            .status()
-            .unwrap();
-        assert!(ok.success());
+        assert!(proximity_on_bundled_case(&out).success());
         let text = std::fs::read_to_string(&out).unwrap();
         if ext == "json" {
             let v: serde_json::Value = serde_json::from_str(&text).unwrap();
