@@ -172,7 +172,13 @@ impl Placer {
         let start = self.clone();
         let mut best = self.place_in_order(&requests);
         for _ in 0..3 {
-            let dropped_keys: Vec<&str> = self.dropped.iter().map(|d| d.key.as_str()).collect();
+            // Only labels worth a note are tried first (not city names, say).
+            let dropped_keys: Vec<&str> = self
+                .dropped
+                .iter()
+                .filter(|d| d.note)
+                .map(|d| d.key.as_str())
+                .collect();
             if dropped_keys.is_empty() {
                 break;
             }
@@ -182,7 +188,7 @@ impl Placer {
             let order: Vec<LabelRequest> = first.into_iter().chain(rest).cloned().collect();
             let before = std::mem::replace(self, start.clone());
             let attempt = self.place_in_order(&order);
-            if self.dropped.len() < before.dropped.len() {
+            if self.loss() < before.loss() {
                 best = attempt;
                 requests = order;
             } else {
@@ -191,6 +197,14 @@ impl Placer {
             }
         }
         best
+    }
+
+    /// Labels left out: those worth a note first, then all.
+    fn loss(&self) -> (usize, usize) {
+        (
+            self.dropped.iter().filter(|d| d.note).count(),
+            self.dropped.len(),
+        )
     }
 
     fn place_in_order(&mut self, requests: &[LabelRequest]) -> Vec<(LabelRequest, PlacedLabel)> {

@@ -371,9 +371,19 @@ pub fn build_map(
     let scale = furniture::scale_bar(&mut c.scene, &c.view, u)?;
     let north = furniture::north_arrow(&mut c.scene, &c.view, u)?;
     let mut placer = Placer::new(frame.inflate(-2.0 * u));
-    for r in c.obstacles.iter().chain([&scale.rect, &north.rect]) {
-        placer.add_obstacle(*r);
+    // Symbols keep a little room around them, so a label does not seem to name its neighbour
+    // (labels step out by the same room from their own symbol).
+    let room = 1.5 * u;
+    for r in &c.obstacles {
+        placer.add_obstacle(r.inflate(room));
     }
+    for req in c.labels.iter_mut().filter(|r| !r.centred) {
+        for (_, clear) in req.anchors.iter_mut() {
+            *clear += room;
+        }
+    }
+    placer.add_obstacle(scale.rect);
+    placer.add_obstacle(north.rect);
     for r in &c.areas {
         placer.add_area(*r);
     }
@@ -437,6 +447,28 @@ pub fn build_map(
         &north,
         detail_focus.is_none() || draw_regions,
     );
+    // Caveats the data gives for the incidents (conflicting dates, readings of "about"), when
+    // there are few enough to print.
+    if shown.len() <= 10 {
+        let at = notes
+            .iter()
+            .position(|n| n.starts_with("Projection:"))
+            .unwrap_or(notes.len());
+        let caveats: Vec<String> = shown
+            .iter()
+            .filter_map(|&i| {
+                let inc = &incidents[i];
+                inc.notes.as_ref().map(|n| {
+                    format!(
+                        "{} ({}): {n}",
+                        inc.start,
+                        inc.weapon_category.label().to_lowercase()
+                    )
+                })
+            })
+            .collect();
+        notes.splice(at..at, caveats);
+    }
     if detail_focus.is_none() && shown.len() > MAX_LABELLED {
         notes.insert(
             0,
@@ -1087,7 +1119,11 @@ impl Ctx<'_> {
                 }
                 (None, false) if focus.is_some() => (vec![LabelLine::plain(s.name.clone())], 200),
                 (None, false) => {
-                    let mut l = vec![LabelLine::bold(s.name.clone())];
+                    // Long names on two lines, so the block finds room near its site.
+                    let mut l: Vec<LabelLine> = wrap(&s.name, 7.0 * u, Weight::Bold, 150.0 * u)
+                        .into_iter()
+                        .map(LabelLine::bold)
+                        .collect();
                     l.extend(self.incident_list(&s.id));
                     (
                         l,
