@@ -371,7 +371,7 @@ pub fn draw_label(scene: &mut Scene, r: &LabelRequest, p: &PlacedLabel, line_px:
     }
     let pad = padding(r);
     if r.look == LabelLook::Boxed {
-        scene.fill_rect(p.rect, Paint::with(style::HALO, 0.92));
+        scene.fill_rect(p.rect, Paint::solid(style::HALO));
         scene.stroke_rect(
             p.rect,
             LineStyle::solid(Paint::solid(Rgb(0x99, 0x99, 0x99)), line_px),

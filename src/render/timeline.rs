@@ -207,16 +207,7 @@ pub fn build_timeline(
     // Labels, and room on the right for the latest one beside its marker.
     let label_size = 6.5 * u;
     let lines: Vec<Vec<LabelLine>> = items.iter().map(|it| incident_lines(it)).collect();
-    let widest = lines
-        .iter()
-        .flatten()
-        .map(|l| measure(&l.text, label_size, l.weight).width)
-        .fold(0.0, f64::max)
-        + 0.7 * label_size
-        + 8.0 * u;
-    let x0d = day(t0) - 0.05 * span;
-    let room = (plot.width() - widest).max(0.5 * plot.width());
-    let x1d = x0d + (day(t1) - x0d) * plot.width() / room;
+    let (x0d, x1d) = (day(t0) - 0.05 * span, day(t1) + 0.08 * span);
     let x_of = |d: f64| plot.x0 + (d - x0d) / (x1d - x0d) * plot.width();
     // Zero sits a little above the axis, so markers at 0 (inside) and their labels have room.
     let y_min = -0.08 * y_max;
@@ -380,7 +371,9 @@ pub fn build_timeline(
         }
         let c = pt(x, y);
         let rect = draw_marker(&mut scene, marker, c, 8.0 * u, colour, 0.6 * u);
-        placer.add_obstacle(rect);
+        // Markers keep a little room around them (as on maps), so a label does not seem to
+        // name its neighbour.
+        placer.add_obstacle(rect.inflate(1.5 * u));
         legend.insert(LegendKey::Weapon(inc.weapon_category));
         marks.push(TimelineMark {
             incident: inc.id.clone(),
@@ -398,7 +391,7 @@ pub fn build_timeline(
             ),
             lines: lines[k].clone(),
             size: label_size,
-            anchors: vec![(c, rect.width().hypot(rect.height()) / 2.0)],
+            anchors: vec![(c, rect.width().hypot(rect.height()) / 2.0 + 1.5 * u)],
             priority: 10 + k as u32,
             look: LabelLook::Boxed,
             leader: true,
@@ -409,7 +402,21 @@ pub fn build_timeline(
     }
     let placed = placer.place_all(requests);
     for (r, p) in &placed {
-        draw_label(&mut scene, r, p, 0.5 * u);
+        // Markers stand close together on a time axis: every label gets a leader to its own.
+        let mut p = p.clone();
+        if p.leader.is_none() {
+            if let Some(&(a, clear)) = r.anchors.first() {
+                let end = pt(
+                    a.x.clamp(p.rect.x0, p.rect.x1),
+                    a.y.clamp(p.rect.y0, p.rect.y1),
+                );
+                let d = a.dist(end);
+                if d > clear - 1.5 * u {
+                    p.leader = Some((a.lerp(end, ((clear - 1.5 * u) / d).max(0.0)), end));
+                }
+            }
+        }
+        draw_label(&mut scene, r, &p, 0.5 * u);
     }
 
     // Title, legend, notes.
