@@ -463,9 +463,9 @@ fn the_legend_lists_exactly_the_symbols_shown() {
         l.legend,
         [
             "Diplomatic mission",
-            "Ballistic missile",
-            "Hypersonic missile",
-            "Air strike / guided bomb",
+            "Ballistic missile: colour of band or ring",
+            "Hypersonic missile: colour of band or ring",
+            "Air strike / guided bomb: colour of band or ring",
             "Distance reported from the site: band = range, dashed = stated value",
             "Incident inside the site (exact point not known)",
             "Distance from the site",

@@ -385,6 +385,17 @@ fn swatch(scene: &mut Scene, key: &LegendKey, r: &Rect, u: f64) {
             let (colour, marker) = style::weapon_style(*cat);
             draw_marker(scene, marker, c, 0.9 * h, colour, 0.4 * u);
         }
+        LegendKey::WeaponColour(cat) => {
+            let colour = style::weapon_style(*cat).0;
+            let a = Rect::new(
+                c.x - 0.45 * h,
+                r.y0 + 0.05 * h,
+                c.x + 0.45 * h,
+                r.y1 - 0.05 * h,
+            );
+            scene.fill_rect(a, Paint::with(colour, style::INCIDENT_FILL_OPACITY));
+            scene.stroke_rect(a, LineStyle::solid(Paint::solid(colour), 1.2 * u));
+        }
         LegendKey::RelativeBand => {
             let colour = style::weapon_style(WeaponCategory::Unknown).0;
             let band = Rect::new(r.x0, c.y - 0.3 * h, r.x1, c.y + 0.3 * h);

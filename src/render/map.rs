@@ -249,6 +249,9 @@ struct Ctx<'a> {
     line_obstacles: Vec<(Pt, Pt)>,
     symbols: Vec<SymbolMark>,
     steps_used: bool,
+    /// Scene entries of each distance ring, by its label key (a ring whose label finds no room
+    /// is taken out: an unlabelled ring cannot be read).
+    ring_entries: Vec<(String, std::ops::Range<usize>)>,
 }
 
 /// Builds the map's scene and layout without writing anything.
@@ -339,6 +342,7 @@ pub fn build_map(
         line_obstacles: Vec::new(),
         symbols: Vec::new(),
         steps_used: false,
+        ring_entries: Vec::new(),
     };
     let frame = c.view.frame;
     c.scene.set_clip(Some(frame));
@@ -391,6 +395,18 @@ pub fn build_map(
         placer.add_line_obstacle(*a, *b);
     }
     let placed = placer.place_all(std::mem::take(&mut c.labels));
+    let unlabelled: Vec<std::ops::Range<usize>> = c
+        .ring_entries
+        .iter()
+        .filter(|(key, _)| placer.dropped().iter().any(|d| &d.key == key))
+        .map(|(_, r)| r.clone())
+        .collect();
+    for r in unlabelled.iter().rev() {
+        c.scene.entries.drain(r.clone());
+    }
+    if !c.ring_entries.is_empty() && unlabelled.len() == c.ring_entries.len() {
+        c.legend.remove(&LegendKey::DistanceRing);
+    }
     for (req, p) in &placed {
         draw_label(&mut c.scene, req, p, 0.5 * u);
     }
@@ -897,9 +913,12 @@ impl Ctx<'_> {
                 .iter()
                 .map(|t| (first[((t * n as f64) as usize).min(n - 1)], 0.0))
                 .collect();
+            let first_entry = self.scene.entries.len();
             for ring in outlines {
                 self.scene.line(ring, true, style_ring.clone());
             }
+            self.ring_entries
+                .push((format!("ring:{d}"), first_entry..self.scene.entries.len()));
             self.legend.insert(LegendKey::DistanceRing);
             self.labels.push(LabelRequest {
                 key: format!("ring:{d}"),
@@ -1269,7 +1288,7 @@ impl Ctx<'_> {
                         );
                     }
                     self.legend.insert(LegendKey::RelativeBand);
-                    self.legend.insert(LegendKey::Weapon(cat));
+                    self.legend.insert(LegendKey::WeaponColour(cat));
                     self.soft_obstacle(polys.iter().flatten().flatten().copied());
                     if let Some(outer) = polys.first().and_then(|p| p.first()) {
                         let n = outer.len();
@@ -1289,7 +1308,7 @@ impl Ctx<'_> {
                     let nth = *k as f64;
                     *k += 1;
                     self.legend.insert(LegendKey::Within);
-                    self.legend.insert(LegendKey::Weapon(cat));
+                    self.legend.insert(LegendKey::WeaponColour(cat));
                     if s.geometry.polygons().is_empty() {
                         let c = self.px(geometry_centre(&s.geometry).0)?;
                         let r = 7.5 * u + nth * 2.2 * u;

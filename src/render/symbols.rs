@@ -96,6 +96,8 @@ pub enum LegendKey {
     SiteUncertainty,
     /// An incident marker of a weapon category.
     Weapon(WeaponCategory),
+    /// The colour of a weapon category on a distance band or an "inside" ring (no marker).
+    WeaponColour(WeaponCategory),
     /// A distance band around a site (relative location).
     RelativeBand,
     /// A site highlighted because an incident fell inside it.
@@ -130,6 +132,7 @@ impl LegendKey {
             Self::Footprint(group) => format!("{group}: footprint"),
             Self::SiteUncertainty => "Possible error of the site's recorded position".into(),
             Self::Weapon(c) => c.label().to_string(),
+            Self::WeaponColour(c) => format!("{}: colour of band or ring", c.label()),
             Self::RelativeBand => {
                 "Distance reported from the site: band = range, dashed = stated value".into()
             }

@@ -451,6 +451,18 @@ pub fn build_timeline(
     let mut notes = vec![
         "Distance: to the nearest point of the site (or the part the source names); 0 when the source places the incident inside the site.".to_string(),
     ];
+    // Caveats the data gives (conflicting dates, readings of "about"), when few enough to print.
+    if items.len() <= 10 {
+        for it in &items {
+            if let Some(n) = &it.incident.notes {
+                notes.push(format!(
+                    "{} ({}): {n}",
+                    it.incident.start,
+                    it.incident.weapon_category.label().to_lowercase()
+                ));
+            }
+        }
+    }
     if without > 0 {
         notes.push(format!(
             "{without} incident(s) without a distance to a site are not shown."
