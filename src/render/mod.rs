@@ -13,6 +13,21 @@
 //! Entry points: [`render_map`] / [`build_map`] for detail and overview maps ([`MapSpec`]), and
 //! [`render_timeline`] / [`build_timeline`] for the timeline chart ([`TimelineSpec`]).
 //! Coordinates going in are WGS84 lon/lat degrees; distances metres.
+//!
+//! ```no_run
+//! use impactmap::render::{render_map, render_timeline, Extent, MapSpec, Page, Paper, TimelineSpec};
+//! # fn run(sites: &[impactmap::Site], incidents: &[impactmap::Incident],
+//! #        rows: &[impactmap::proximity::ProximityRow]) -> Result<(), impactmap::render::RenderError> {
+//! let basemap = impactmap::io::basemap::bundled();
+//! let page = Page::paper(Paper::A4, true, 300.0).expect("a valid page");
+//! // A detail map around one site (radius from its incidents), then the country.
+//! let detail = MapSpec { page, ..MapSpec::detail("az_embassy_kyiv", None) };
+//! let layout = render_map(&detail, sites, incidents, rows, &basemap, "embassy.png".as_ref())?;
+//! println!("scale bar {}, {} labels left out", layout.scale_bar.label, layout.dropped.len());
+//! render_map(&MapSpec { page, ..MapSpec::overview(Extent::Country) }, sites, incidents, rows, &basemap, "overview.svg".as_ref())?;
+//! render_timeline(&TimelineSpec { page, ..Default::default() }, sites, incidents, rows, "timeline.png".as_ref())?;
+//! # Ok(()) }
+//! ```
 
 pub mod basemap;
 pub mod font;

@@ -144,14 +144,20 @@ impl MapView {
         self.proj.inverse(xy)
     }
 
-    /// Meridian convergence at a point: the angle from grid north (up on the page) to true
-    /// north, degrees, clockwise positive. Measured by projecting a 10 m geodesic step north.
+    /// The angle from grid north (up on the page) to true north at a point, degrees, clockwise
+    /// positive: the negative of the projection's grid convergence
+    /// ([`crate::projection::grid_convergence_deg`]).
     pub fn convergence_deg(&self, lon_lat: Coord<f64>) -> Result<f64, ProjectionError> {
-        let a = self.proj.forward(lon_lat)?;
-        let b = self
-            .proj
-            .forward(geodesy::destination(Point(lon_lat), 0.0, 10.0).0)?;
-        Ok((b.x - a.x).atan2(b.y - a.y).to_degrees())
+        let g = crate::projection::grid_convergence_deg(self.proj.as_ref(), lon_lat.x, lon_lat.y);
+        if g.is_finite() {
+            Ok(-g)
+        } else {
+            Err(ProjectionError::Transform {
+                x: lon_lat.x,
+                y: lon_lat.y,
+                message: "no meridian convergence here".into(),
+            })
+        }
     }
 
     /// Page pixels per metre on the ground at a point, along the direction `azimuth_deg`
