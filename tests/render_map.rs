@@ -656,3 +656,68 @@ fn svg_looks_like_the_png_in_another_renderer() {
         );
     }
 }
+
+#[test]
+fn a_direction_given_by_the_source_limits_the_band_to_a_sector() {
+    // 100–140 m north-east of a point site: tinted to the north-east, not to the south-west.
+    let (mut sites, mut incidents, mut rows) = case();
+    sites.truncate(1);
+    incidents.truncate(0);
+    rows.clear();
+    incidents.push(render_common::incident(
+        "ne",
+        "2024-03-01",
+        "drone",
+        WeaponCategory::AttackDrone,
+        Location::Relative {
+            site: "az_embassy_kyiv".into(),
+            part: None,
+            distance: impactmap::model::RelativeDistance {
+                value: 120.0,
+                unit: impactmap::model::DistanceUnit::Metres,
+                tolerance: 20.0,
+            },
+            bearing_deg: Some(45.0),
+            as_described: None,
+        },
+    ));
+    let (scene, l) = map(&detail_kyiv(Page::default()), &(sites, incidents, rows));
+    let pic = decode_png(&encode(&scene, Format::Png).unwrap());
+    let at = |az: f64| {
+        let p = impactmap::geodesy::destination(geo_types::point!(x: KYIV.0, y: KYIV.1), az, 110.0);
+        let (x, y) = expected_px(&l, p.x(), p.y());
+        pic.pixel(x, y)
+    };
+    // The band's tint: the drone colour at the incident opacity over the land.
+    let blend = |l: u8, c: u8| {
+        (l as f64 + (c as f64 - l as f64) * style::INCIDENT_FILL_OPACITY).round() as i32
+    };
+    let (land, drone) = (
+        style::LAND,
+        style::weapon_style(WeaponCategory::AttackDrone).0,
+    );
+    let tint = (
+        blend(land.0, drone.0),
+        blend(land.1, drone.1),
+        blend(land.2, drone.2),
+    );
+    let tinted = |c: (u8, u8, u8)| {
+        (c.0 as i32 - tint.0).abs() <= 1
+            && (c.1 as i32 - tint.1).abs() <= 1
+            && (c.2 as i32 - tint.2).abs() <= 1
+    };
+    assert!(
+        tinted(at(45.0)),
+        "inside the sector: {:?} vs {tint:?}",
+        at(45.0)
+    );
+    assert!(tinted(at(60.0)), "inside the sector");
+    for az in [90.0, 180.0, 225.0, 300.0] {
+        assert!(!tinted(at(az)), "outside the sector at {az}°");
+    }
+    assert!(
+        l.notes.iter().any(|n| n.contains("±22.5°")),
+        "{:?}",
+        l.notes
+    );
+}

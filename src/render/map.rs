@@ -249,6 +249,8 @@ struct Ctx<'a> {
     line_obstacles: Vec<(Pt, Pt)>,
     symbols: Vec<SymbolMark>,
     steps_used: bool,
+    /// Whether a distance band was limited to a direction the source gives.
+    sector_drawn: bool,
     /// Scene entries of each distance ring, by its label key (a ring whose label finds no room
     /// is taken out: an unlabelled ring cannot be read).
     ring_entries: Vec<(String, std::ops::Range<usize>)>,
@@ -342,6 +344,7 @@ pub fn build_map(
         line_obstacles: Vec::new(),
         symbols: Vec::new(),
         steps_used: false,
+        sector_drawn: false,
         ring_entries: Vec::new(),
     };
     let frame = c.view.frame;
@@ -977,8 +980,15 @@ impl Ctx<'_> {
         let tol = (0.25 * self.view.m_per_px).max(0.01);
         match (g, bearing) {
             (SiteGeometry::Point(p), Some(b)) => Ok(vec![vec![self.ring_px(
-                geodesy::geodesic_sector(*p, min, max.max(min + 0.01), b - 22.5, b + 22.5, tol)
-                    .exterior(),
+                geodesy::geodesic_sector(
+                    *p,
+                    min,
+                    max.max(min + 0.01),
+                    b - SECTOR_HALF_DEG,
+                    b + SECTOR_HALF_DEG,
+                    tol,
+                )
+                .exterior(),
             )?]]),
             (SiteGeometry::Point(p), None) => {
                 let outer = self.ring_px(geodesy::geodesic_circle(*p, max, tol).exterior())?;
@@ -1016,7 +1026,8 @@ impl Ctx<'_> {
                                 .fold(0.0, f64::max);
                         let mut wedge = vec![c];
                         for k in 0..=8 {
-                            let a = (b - 22.5 + 45.0 * k as f64 / 8.0).to_radians();
+                            let a = (b - SECTOR_HALF_DEG + 2.0 * SECTOR_HALF_DEG * k as f64 / 8.0)
+                                .to_radians();
                             wedge.push(coord! {x: c.x + reach * a.sin(), y: c.y + reach * a.cos()});
                         }
                         wedge.push(c);
@@ -1255,6 +1266,7 @@ impl Ctx<'_> {
                         },
                     };
                     let polys = self.band(&s.geometry, iv.min, iv.max, *bearing_deg)?;
+                    self.sector_drawn |= bearing_deg.is_some();
                     self.scene.fill_polygons(&polys, fill);
                     for ring in polys.iter().flatten() {
                         self.scene.line(
@@ -1270,7 +1282,8 @@ impl Ctx<'_> {
                                 .map(|k| {
                                     self.px(geodesy::destination(
                                         c,
-                                        b - 22.5 + 45.0 * k as f64 / 24.0,
+                                        b - SECTOR_HALF_DEG
+                                            + 2.0 * SECTOR_HALF_DEG * k as f64 / 24.0,
                                         iv.nominal,
                                     )
                                     .0)
@@ -1559,6 +1572,11 @@ impl Ctx<'_> {
         if self.legend.contains(&LegendKey::RelativeBand) {
             notes.push("No impact coordinates were published for incidents described by their distance from a site: each is drawn as the band of distances the source allows around the site's recorded position, not as a point.".into());
         }
+        if self.sector_drawn {
+            notes.push(format!(
+                "A direction given by a source is drawn as a sector of ±{SECTOR_HALF_DEG}° (one compass point) around it."
+            ));
+        }
         if self.steps_used {
             notes.push(format!(
                 "Distances given in steps are converted at {}.",
@@ -1602,6 +1620,10 @@ impl Ctx<'_> {
         notes
     }
 }
+
+/// Half the angle of the sector drawn for a direction a source gives ("north-east of the
+/// building"), degrees: one point of an eight-point compass.
+const SECTOR_HALF_DEG: f64 = 22.5;
 
 /// Overview maps label incident points one by one up to this many incidents.
 const MAX_LABELLED: usize = 200;
