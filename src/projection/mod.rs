@@ -59,6 +59,8 @@ impl ProjectionDef {
     /// `⌊(lon + 180) / 6⌋ + 1` (longitude 180° falls in zone 60), northern
     /// hemisphere for `lat ≥ 0`, with the standard exceptions of the UTM grid
     /// (zone 32 widened over south-west Norway, zones 31/33/35/37 over Svalbard).
+    /// UTM is defined from 80° S to 84° N; nearer the poles the zone is still
+    /// returned, but its distortion grows quickly (use a stereographic instead).
     ///
     /// ```
     /// use impactmap::projection::ProjectionDef;
