@@ -9,6 +9,7 @@ pub mod csv;
 mod error;
 pub mod geojson;
 pub mod layers;
+pub mod osm;
 pub mod table;
 
 pub use error::InputError;

@@ -1,0 +1,616 @@
+//! Sites read straight from an OpenStreetMap extract (`.osm.pbf`).
+//!
+//! Elements are kept when any of their tags matches one of the [`TagFilter`]s
+//! (`building`, `amenity=embassy`, `office=diplomatic`, …):
+//! - nodes become Point sites,
+//! - closed ways become Polygon sites (open ways are lines, skipped with one summary warning),
+//! - `type=multipolygon` relations become Polygon or MultiPolygon sites, their
+//!   outer and inner rings assembled from member ways (a ring may be split over
+//!   several ways). A relation that cannot be assembled (member ways or nodes
+//!   missing from the extract, a ring that does not close) is skipped with a
+//!   warning naming it; reading goes on.
+//!
+//! Site ids are `node/7`, `way/123`, `relation/5`; the name is the `name` tag
+//! (else the id); the kind comes from the filter that matched (its value, or its
+//! key when the filter has no value); all tags are kept as properties.
+//! Coordinates are WGS84 lon/lat degrees, exterior rings counter-clockwise and
+//! holes clockwise.
+//!
+//! The file is read in three passes (tagged elements; member ways of the kept
+//! relations; the nodes those ways use), each decoding blocks in parallel, so
+//! memory grows with what is kept, not with the size of the extract.
+
+mod rings;
+
+use crate::model::{Site, SiteGeometry};
+use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
+use osmpbf::{BlobDecode, BlobReader, PrimitiveBlock, RelMemberType};
+use rayon::iter::{ParallelBridge, ParallelIterator};
+use serde_json::{Map, Value};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+/// One `--tag KEY[=VALUE]` filter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TagFilter {
+    /// Tag key (`building`, `amenity`).
+    pub key: String,
+    /// Required value, or `None` for any value.
+    pub value: Option<String>,
+}
+
+impl TagFilter {
+    fn matches(&self, key: &str, value: &str) -> bool {
+        self.key == key && self.value.as_deref().is_none_or(|v| v == value)
+    }
+
+    /// The site kind this filter gives: its value (`embassy`), else its key (`building`).
+    fn kind(&self) -> &str {
+        self.value.as_deref().unwrap_or(&self.key)
+    }
+}
+
+impl FromStr for TagFilter {
+    type Err = OsmError;
+
+    fn from_str(s: &str) -> Result<Self, OsmError> {
+        let (key, value) = match s.split_once('=') {
+            Some((k, v)) => (k.trim(), Some(v.trim())),
+            None => (s.trim(), None),
+        };
+        if key.is_empty() || value.is_some_and(str::is_empty) {
+            return Err(OsmError::BadTag(s.to_string()));
+        }
+        Ok(TagFilter {
+            key: key.to_string(),
+            value: value.map(str::to_string),
+        })
+    }
+}
+
+impl fmt::Display for TagFilter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.value {
+            Some(v) => write!(f, "{}={}", self.key, v),
+            None => f.write_str(&self.key),
+        }
+    }
+}
+
+/// Errors that stop reading an extract.
+#[derive(Debug, thiserror::Error)]
+pub enum OsmError {
+    /// The file cannot be opened or is not a valid PBF.
+    #[error("{path}: cannot read the OpenStreetMap extract: {source} (expected an .osm.pbf file; convert .osm XML with `osmium cat in.osm -o out.osm.pbf`)")]
+    Read {
+        /// The extract.
+        path: PathBuf,
+        /// What the PBF decoder said.
+        source: osmpbf::Error,
+    },
+    /// A `--tag` argument that is not `KEY` or `KEY=VALUE`.
+    #[error(
+        "--tag {0:?}: expected KEY or KEY=VALUE, e.g. `--tag building` or `--tag amenity=embassy`"
+    )]
+    BadTag(String),
+    /// No filter was given.
+    #[error("no --tag given: say which elements are sites, e.g. `--tag building` or `--tag amenity=embassy`")]
+    NoFilter,
+}
+
+/// A problem with one element (or a group of them) that was skipped.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OsmWarning {
+    /// The element (`relation/5`), when the warning is about one.
+    pub element: Option<String>,
+    /// What is wrong and what was done.
+    pub message: String,
+}
+
+impl fmt::Display for OsmWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.element {
+            Some(e) => write!(f, "{e}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// The sites read from an extract and the warnings about what was skipped.
+#[derive(Debug, Clone, Default)]
+pub struct OsmSites {
+    /// Nodes, then ways, then relations, each by ascending id.
+    pub sites: Vec<Site>,
+    /// Skipped elements, in the same order.
+    pub warnings: Vec<OsmWarning>,
+}
+
+type Tags = Vec<(String, String)>;
+
+/// A tagged element that matched a filter.
+#[derive(Debug)]
+struct Matched<T> {
+    id: i64,
+    kind: String,
+    tags: Tags,
+    data: T,
+}
+
+/// A relation member way with its role.
+#[derive(Debug)]
+struct Member {
+    way: i64,
+    inner: bool,
+}
+
+/// What the first pass collects from one block.
+#[derive(Debug, Default)]
+struct Tagged {
+    nodes: Vec<Matched<Point<f64>>>,
+    ways: Vec<Matched<Vec<i64>>>,
+    relations: Vec<Matched<Vec<Member>>>,
+    open_ways: Vec<i64>,
+}
+
+/// Reads the sites of an extract that match any of `filters`.
+pub fn read_sites(path: &Path, filters: &[TagFilter]) -> Result<OsmSites, OsmError> {
+    if filters.is_empty() {
+        return Err(OsmError::NoFilter);
+    }
+    let mut tagged = Tagged::default();
+    for block in scan(path, |block| tagged_in(block, filters))? {
+        tagged.nodes.extend(block.nodes);
+        tagged.ways.extend(block.ways);
+        tagged.relations.extend(block.relations);
+        tagged.open_ways.extend(block.open_ways);
+    }
+    tagged.nodes.sort_by_key(|m| m.id);
+    tagged.ways.sort_by_key(|m| m.id);
+    tagged.relations.sort_by_key(|m| m.id);
+    tagged.open_ways.sort_unstable();
+
+    // Pass 2: the node lists of the relations' member ways.
+    let mut member_ids: Vec<i64> = tagged
+        .relations
+        .iter()
+        .flat_map(|r| r.data.iter().map(|m| m.way))
+        .collect();
+    member_ids.sort_unstable();
+    member_ids.dedup();
+    let mut members: Vec<(i64, Vec<i64>)> = Vec::new();
+    if !member_ids.is_empty() {
+        for found in scan(path, |block| ways_in(block, &member_ids))? {
+            members.extend(found);
+        }
+        members.sort_unstable_by_key(|(id, _)| *id);
+    }
+
+    // Pass 3: coordinates of every node a kept way uses.
+    let mut node_ids: Vec<i64> = tagged
+        .ways
+        .iter()
+        .flat_map(|w| w.data.iter().copied())
+        .collect();
+    node_ids.extend(members.iter().flat_map(|(_, refs)| refs.iter().copied()));
+    node_ids.sort_unstable();
+    node_ids.dedup();
+    let mut coords: Vec<Option<Coord<f64>>> = vec![None; node_ids.len()];
+    if !node_ids.is_empty() {
+        for found in scan(path, |block| nodes_in(block, &node_ids))? {
+            for (i, c) in found {
+                coords[i] = Some(c);
+            }
+        }
+    }
+    let lookup = NodeLookup {
+        ids: &node_ids,
+        coords: &coords,
+    };
+
+    let mut out = OsmSites::default();
+    for m in tagged.nodes {
+        out.sites.push(site(
+            format!("node/{}", m.id),
+            m.kind,
+            m.tags,
+            SiteGeometry::Point(m.data),
+        ));
+    }
+    for m in tagged.ways {
+        let id = format!("way/{}", m.id);
+        match lookup
+            .ring(&m.data)
+            .and_then(|r| closed_ring(&r).map(|_| r))
+        {
+            Ok(ring) => {
+                let poly = Polygon::new(LineString(rings::oriented(ring, true)), vec![]);
+                out.sites
+                    .push(site(id, m.kind, m.tags, SiteGeometry::Polygon(poly)));
+            }
+            Err(message) => out.warnings.push(OsmWarning {
+                element: Some(id),
+                message: format!("{message}; skipped"),
+            }),
+        }
+    }
+    if !tagged.open_ways.is_empty() {
+        out.warnings.push(open_ways_warning(&tagged.open_ways));
+    }
+    for m in tagged.relations {
+        let id = format!("relation/{}", m.id);
+        match relation_geometry(&m.data, &members, &lookup) {
+            Ok((geometry, notes)) => {
+                out.warnings
+                    .extend(notes.into_iter().map(|message| OsmWarning {
+                        element: Some(id.clone()),
+                        message,
+                    }));
+                out.sites.push(site(id, m.kind, m.tags, geometry));
+            }
+            Err(message) => out.warnings.push(OsmWarning {
+                element: Some(id),
+                message: format!("{message}; relation skipped"),
+            }),
+        }
+    }
+    Ok(out)
+}
+
+/// Decodes every data block of the file in parallel and maps it with `f`.
+fn scan<T: Send>(
+    path: &Path,
+    f: impl Fn(&PrimitiveBlock) -> T + Sync + Send,
+) -> Result<Vec<T>, OsmError> {
+    let err = |source| OsmError::Read {
+        path: path.to_path_buf(),
+        source,
+    };
+    let reader = BlobReader::from_path(path).map_err(err)?;
+    let found: osmpbf::Result<Vec<Option<T>>> = reader
+        .par_bridge()
+        .map(|blob| match blob?.decode()? {
+            BlobDecode::OsmData(block) => Ok(Some(f(&block))),
+            _ => Ok(None),
+        })
+        .collect();
+    Ok(found.map_err(err)?.into_iter().flatten().collect())
+}
+
+/// The kind given by the first filter (in the order given) that any tag matches.
+fn matching_kind<'a>(
+    filters: &[TagFilter],
+    tags: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+) -> Option<String> {
+    if !tags
+        .clone()
+        .any(|(k, v)| filters.iter().any(|f| f.matches(k, v)))
+    {
+        return None;
+    }
+    filters
+        .iter()
+        .find(|f| tags.clone().any(|(k, v)| f.matches(k, v)))
+        .map(|f| f.kind().to_string())
+}
+
+fn owned<'a>(tags: impl Iterator<Item = (&'a str, &'a str)>) -> Tags {
+    tags.map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+fn degrees(decimicro_lon: i32, decimicro_lat: i32) -> Coord<f64> {
+    Coord {
+        x: f64::from(decimicro_lon) * 1e-7,
+        y: f64::from(decimicro_lat) * 1e-7,
+    }
+}
+
+/// Pass 1: elements whose tags match.
+fn tagged_in(block: &PrimitiveBlock, filters: &[TagFilter]) -> Tagged {
+    let mut t = Tagged::default();
+    for group in block.groups() {
+        for n in group.dense_nodes() {
+            if let Some(kind) = matching_kind(filters, n.tags()) {
+                let data = Point(degrees(n.decimicro_lon(), n.decimicro_lat()));
+                t.nodes.push(Matched {
+                    id: n.id(),
+                    kind,
+                    tags: owned(n.tags()),
+                    data,
+                });
+            }
+        }
+        for n in group.nodes() {
+            if let Some(kind) = matching_kind(filters, n.tags()) {
+                let data = Point(degrees(n.decimicro_lon(), n.decimicro_lat()));
+                t.nodes.push(Matched {
+                    id: n.id(),
+                    kind,
+                    tags: owned(n.tags()),
+                    data,
+                });
+            }
+        }
+        for w in group.ways() {
+            if let Some(kind) = matching_kind(filters, w.tags()) {
+                let refs: Vec<i64> = w.refs().collect();
+                if refs.len() > 1 && refs.first() == refs.last() {
+                    t.ways.push(Matched {
+                        id: w.id(),
+                        kind,
+                        tags: owned(w.tags()),
+                        data: refs,
+                    });
+                } else {
+                    t.open_ways.push(w.id());
+                }
+            }
+        }
+        for r in group.relations() {
+            let multipolygon = r.tags().any(|(k, v)| k == "type" && v == "multipolygon");
+            if !multipolygon {
+                continue;
+            }
+            if let Some(kind) = matching_kind(filters, r.tags()) {
+                let data = r
+                    .members()
+                    .filter(|m| m.member_type == RelMemberType::Way)
+                    .map(|m| Member {
+                        way: m.member_id,
+                        inner: m.role().is_ok_and(|r| r == "inner"),
+                    })
+                    .collect();
+                t.relations.push(Matched {
+                    id: r.id(),
+                    kind,
+                    tags: owned(r.tags()),
+                    data,
+                });
+            }
+        }
+    }
+    t
+}
+
+/// Pass 2: node lists of the ways in `wanted` (sorted).
+fn ways_in(block: &PrimitiveBlock, wanted: &[i64]) -> Vec<(i64, Vec<i64>)> {
+    let mut found = Vec::new();
+    for group in block.groups() {
+        for w in group.ways() {
+            if wanted.binary_search(&w.id()).is_ok() {
+                found.push((w.id(), w.refs().collect()));
+            }
+        }
+    }
+    found
+}
+
+/// Pass 3: coordinates of the nodes in `wanted` (sorted), by index into it.
+fn nodes_in(block: &PrimitiveBlock, wanted: &[i64]) -> Vec<(usize, Coord<f64>)> {
+    let mut found = Vec::new();
+    for group in block.groups() {
+        for n in group.dense_nodes() {
+            if let Ok(i) = wanted.binary_search(&n.id()) {
+                found.push((i, degrees(n.decimicro_lon(), n.decimicro_lat())));
+            }
+        }
+        for n in group.nodes() {
+            if let Ok(i) = wanted.binary_search(&n.id()) {
+                found.push((i, degrees(n.decimicro_lon(), n.decimicro_lat())));
+            }
+        }
+    }
+    found
+}
+
+/// Node coordinates found in pass 3.
+struct NodeLookup<'a> {
+    ids: &'a [i64],
+    coords: &'a [Option<Coord<f64>>],
+}
+
+impl NodeLookup<'_> {
+    /// Coordinates of a node list, or a message naming the missing nodes.
+    fn ring(&self, refs: &[i64]) -> Result<Vec<Coord<f64>>, String> {
+        let mut missing = Vec::new();
+        let ring: Vec<Coord<f64>> = refs
+            .iter()
+            .filter_map(|id| {
+                let c = self.ids.binary_search(id).ok().and_then(|i| self.coords[i]);
+                if c.is_none() {
+                    missing.push(*id);
+                }
+                c
+            })
+            .collect();
+        if missing.is_empty() {
+            Ok(ring)
+        } else {
+            Err(format!(
+                "{} missing from the extract",
+                list("node", &missing)
+            ))
+        }
+    }
+}
+
+/// Checks that a closed ring has an area: at least three distinct vertices.
+fn closed_ring(ring: &[Coord<f64>]) -> Result<(), String> {
+    if ring.len() < 4 || rings::signed_area2(ring) == 0.0 {
+        Err(format!("ring of {} vertices has no area", ring.len()))
+    } else {
+        Ok(())
+    }
+}
+
+/// `node/1, node/2, … (N in all)`, at most five named.
+fn list(kind: &str, ids: &[i64]) -> String {
+    let named: Vec<String> = ids
+        .iter()
+        .take(5)
+        .map(|id| format!("{kind}/{id}"))
+        .collect();
+    match ids.len() {
+        1 => format!("{} is", named[0]),
+        n if n <= 5 => format!("{} are", named.join(", ")),
+        n => format!("{}, … ({n} in all) are", named.join(", ")),
+    }
+}
+
+fn open_ways_warning(ids: &[i64]) -> OsmWarning {
+    OsmWarning {
+        element: None,
+        message: format!(
+            "matching {} not closed (lines, not areas); skipped",
+            list("way", ids)
+        ),
+    }
+}
+
+/// Assembles a multipolygon relation; notes are non-fatal problems (a dropped hole).
+fn relation_geometry(
+    members: &[Member],
+    ways: &[(i64, Vec<i64>)],
+    nodes: &NodeLookup,
+) -> Result<(SiteGeometry, Vec<String>), String> {
+    let mut missing = Vec::new();
+    let (mut outer, mut inner): (Vec<&[i64]>, Vec<&[i64]>) = (Vec::new(), Vec::new());
+    for m in members {
+        match ways.binary_search_by_key(&m.way, |(id, _)| *id) {
+            Ok(i) if m.inner => inner.push(&ways[i].1),
+            Ok(i) => outer.push(&ways[i].1),
+            Err(_) => missing.push(m.way),
+        }
+    }
+    if !missing.is_empty() {
+        return Err(format!(
+            "member {} missing from the extract",
+            list("way", &missing)
+        ));
+    }
+    if outer.is_empty() {
+        return Err("no outer member way".to_string());
+    }
+    let assemble = |ways: &[&[i64]], role: &str| -> Result<Vec<Vec<Coord<f64>>>, String> {
+        let rings = rings::join_ways(ways).map_err(|open| {
+            format!(
+                "{role} ring does not close: its member ways run from node/{} to node/{}",
+                open.first, open.last
+            )
+        })?;
+        rings
+            .iter()
+            .map(|r| {
+                let ring = nodes.ring(r)?;
+                closed_ring(&ring).map_err(|e| format!("{role} {e}"))?;
+                Ok(ring)
+            })
+            .collect()
+    };
+    let (polygons, orphans) =
+        rings::polygons(assemble(&outer, "outer")?, assemble(&inner, "inner")?);
+    let notes = orphans
+        .iter()
+        .map(|i| format!("inner ring {} lies in no outer ring; dropped", i + 1))
+        .collect();
+    let geometry = match <[Polygon<f64>; 1]>::try_from(polygons) {
+        Ok([p]) => SiteGeometry::Polygon(p),
+        Err(many) => SiteGeometry::MultiPolygon(MultiPolygon(many)),
+    };
+    Ok((geometry, notes))
+}
+
+/// A site from an element's id, kind, tags and geometry.
+fn site(id: String, kind: String, tags: Tags, geometry: SiteGeometry) -> Site {
+    let tag = |k: &str| {
+        tags.iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
+    };
+    let address = match (
+        tag("addr:street"),
+        tag("addr:housenumber"),
+        tag("addr:city"),
+    ) {
+        (None, _, None) => None,
+        (street, number, city) => {
+            let street = [street, number]
+                .into_iter()
+                .flatten()
+                .collect::<Vec<_>>()
+                .join(" ");
+            Some(
+                [Some(street).filter(|s| !s.is_empty()), city]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )
+        }
+    };
+    Site {
+        name: tag("name").unwrap_or_else(|| id.clone()),
+        operator: tag("operator"),
+        address,
+        id,
+        part: None,
+        kind,
+        geometry,
+        position_uncertainty_m: 0.0,
+        position_source: Some("OpenStreetMap".to_string()),
+        notified: None,
+        properties: tags
+            .into_iter()
+            .map(|(k, v)| (k, Value::String(v)))
+            .collect::<Map<String, Value>>(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tag_filters_parse() {
+        let f: TagFilter = "amenity=embassy".parse().unwrap();
+        assert_eq!(
+            (f.key.as_str(), f.value.as_deref(), f.kind()),
+            ("amenity", Some("embassy"), "embassy")
+        );
+        let f: TagFilter = "building".parse().unwrap();
+        assert_eq!((f.kind(), f.to_string().as_str()), ("building", "building"));
+        for bad in ["", "=x", "amenity="] {
+            assert!(
+                matches!(bad.parse::<TagFilter>(), Err(OsmError::BadTag(_))),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn first_matching_filter_gives_the_kind() {
+        let filters: Vec<TagFilter> = ["office=diplomatic", "building"]
+            .iter()
+            .map(|s| s.parse().unwrap())
+            .collect();
+        let tags = [("building", "yes"), ("office", "diplomatic")];
+        assert_eq!(
+            matching_kind(&filters, tags.iter().copied()).as_deref(),
+            Some("diplomatic")
+        );
+        assert_eq!(
+            matching_kind(&filters, [("office", "lawyer")].iter().copied()),
+            None
+        );
+    }
+
+    #[test]
+    fn open_way_summary_names_the_ways() {
+        assert_eq!(
+            open_ways_warning(&[4]).message,
+            "matching way/4 is not closed (lines, not areas); skipped"
+        );
+        let many = open_ways_warning(&[1, 2, 3, 4, 5, 6]).message;
+        assert_eq!(many, "matching way/1, way/2, way/3, way/4, way/5, … (6 in all) are not closed (lines, not areas); skipped");
+    }
+}
