@@ -310,26 +310,12 @@ fn tagged_in(block: &PrimitiveBlock, filters: &[TagFilter]) -> Tagged {
     let mut t = Tagged::default();
     for group in block.groups() {
         for n in group.dense_nodes() {
-            if let Some(kind) = matching_kind(filters, n.tags()) {
-                let data = Point(degrees(n.decimicro_lon(), n.decimicro_lat()));
-                t.nodes.push(Matched {
-                    id: n.id(),
-                    kind,
-                    tags: owned(n.tags()),
-                    data,
-                });
-            }
+            let at = degrees(n.decimicro_lon(), n.decimicro_lat());
+            keep_node(&mut t, filters, n.id(), at, n.tags());
         }
         for n in group.nodes() {
-            if let Some(kind) = matching_kind(filters, n.tags()) {
-                let data = Point(degrees(n.decimicro_lon(), n.decimicro_lat()));
-                t.nodes.push(Matched {
-                    id: n.id(),
-                    kind,
-                    tags: owned(n.tags()),
-                    data,
-                });
-            }
+            let at = degrees(n.decimicro_lon(), n.decimicro_lat());
+            keep_node(&mut t, filters, n.id(), at, n.tags());
         }
         for w in group.ways() {
             if let Some(kind) = matching_kind(filters, w.tags()) {
@@ -372,6 +358,24 @@ fn tagged_in(block: &PrimitiveBlock, filters: &[TagFilter]) -> Tagged {
     t
 }
 
+/// Keeps a node if its tags match.
+fn keep_node<'a>(
+    t: &mut Tagged,
+    filters: &[TagFilter],
+    id: i64,
+    at: Coord<f64>,
+    tags: impl Iterator<Item = (&'a str, &'a str)> + Clone,
+) {
+    if let Some(kind) = matching_kind(filters, tags.clone()) {
+        t.nodes.push(Matched {
+            id,
+            kind,
+            tags: owned(tags),
+            data: Point(at),
+        });
+    }
+}
+
 /// Pass 2: node lists of the ways in `wanted` (sorted).
 fn ways_in(block: &PrimitiveBlock, wanted: &[i64]) -> Vec<(i64, Vec<i64>)> {
     let mut found = Vec::new();
@@ -389,14 +393,15 @@ fn ways_in(block: &PrimitiveBlock, wanted: &[i64]) -> Vec<(i64, Vec<i64>)> {
 fn nodes_in(block: &PrimitiveBlock, wanted: &[i64]) -> Vec<(usize, Coord<f64>)> {
     let mut found = Vec::new();
     for group in block.groups() {
-        for n in group.dense_nodes() {
-            if let Ok(i) = wanted.binary_search(&n.id()) {
-                found.push((i, degrees(n.decimicro_lon(), n.decimicro_lat())));
-            }
-        }
-        for n in group.nodes() {
-            if let Ok(i) = wanted.binary_search(&n.id()) {
-                found.push((i, degrees(n.decimicro_lon(), n.decimicro_lat())));
+        let dense = group
+            .dense_nodes()
+            .map(|n| (n.id(), n.decimicro_lon(), n.decimicro_lat()));
+        let plain = group
+            .nodes()
+            .map(|n| (n.id(), n.decimicro_lon(), n.decimicro_lat()));
+        for (id, lon, lat) in dense.chain(plain) {
+            if let Ok(i) = wanted.binary_search(&id) {
+                found.push((i, degrees(lon, lat)));
             }
         }
     }
