@@ -35,5 +35,6 @@ pub mod proximity;
 pub mod render;
 pub mod report;
 pub mod style;
+pub mod workload;
 
 pub use model::{Incident, Location, Site};

@@ -1,0 +1,30 @@
+"""Runs a command and prints its wall time (s) and peak resident memory (MiB).
+
+usage: python measure.py OUTFILE COMMAND [ARGS...]
+
+Writes "wall_s peak_rss_mib exit_status" to OUTFILE; the command's own output
+passes through. Standard library only (no need for GNU time).
+"""
+
+import resource
+import subprocess
+import sys
+import time
+
+
+def main():
+    out, cmd = sys.argv[1], sys.argv[2:]
+    t = time.perf_counter()
+    status = subprocess.run(cmd).returncode
+    wall = time.perf_counter() - t
+    # ru_maxrss is in KiB on Linux; this process waits for only this one child.
+    rss_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+    with open(out, "w") as f:
+        f.write("%.3f %.1f %d\n" % (wall, rss_mib, status))
+    return status
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    sys.exit(main())

@@ -1,0 +1,51 @@
+//! The parse floor of a proximity run: how long reading the input alone takes.
+//!
+//! ```text
+//! parse_only tool SITES INCIDENTS   # impactmap's own readers, nothing else
+//! parse_only json SITES INCIDENTS   # read the bytes and check the JSON syntax only
+//! ```
+//!
+//! The benchmark script (`bench/run.sh`) reports a proximity run's time as a
+//! multiple of both.
+
+use impactmap::cli::InputArgs;
+use std::path::PathBuf;
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [mode, sites, incidents] = args.as_slice() else {
+        anyhow::bail!("usage: parse_only tool|json SITES INCIDENTS");
+    };
+    match mode.as_str() {
+        "tool" => {
+            let input = InputArgs {
+                sites: PathBuf::from(sites),
+                incidents: PathBuf::from(incidents),
+                lat_col: None,
+                lon_col: None,
+                id_col: None,
+                date_col: None,
+            };
+            let case = input.load()?;
+            eprintln!(
+                "{} sites, {} incidents",
+                case.sites.len(),
+                case.incidents.len()
+            );
+        }
+        "json" => {
+            for path in [sites, incidents] {
+                let bytes = std::fs::read(path)?;
+                if path.ends_with(".csv") {
+                    let rows = csv::Reader::from_reader(bytes.as_slice()).records().count();
+                    eprintln!("{path}: {rows} rows");
+                } else {
+                    serde_json::from_slice::<serde::de::IgnoredAny>(&bytes)?;
+                    eprintln!("{path}: {} bytes of valid JSON", bytes.len());
+                }
+            }
+        }
+        other => anyhow::bail!("unknown mode `{other}`: use tool or json"),
+    }
+    Ok(())
+}
