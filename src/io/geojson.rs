@@ -5,6 +5,7 @@
 //! features with `"geometry": null` and a `location` object for relative,
 //! within and area locations (see the README for the fields).
 
+use super::stream::{Batch, FeatureSlice, FeatureStream, FrameError, Framing};
 use super::InputError;
 use crate::geodesy::geodesic_circle;
 use crate::model::{
@@ -13,46 +14,90 @@ use crate::model::{
 };
 use geo::{Centroid, Orient, Validation};
 use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
+use rayon::prelude::*;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
+use std::io::Read;
 use std::path::Path;
 
-/// Reads a sites FeatureCollection from a file.
+mod fast;
+mod ring;
+
+/// Reads sites from a file: a FeatureCollection, or for `.geojsonl`, `.ndjson`,
+/// `.jsonl`, `.geojsons` and `.geojsonseq` names one Feature per line or an
+/// RFC 8142 text sequence. Read in batches parsed in parallel.
 pub fn read_sites(path: &Path) -> Result<Vec<Site>, InputError> {
     let name = path.display().to_string();
-    parse_sites(&read_text(path)?, &name)
+    read_sites_from(open(path)?, &name, is_sequence_name(path))
 }
 
-/// Reads an incidents FeatureCollection from a file; `relative` and `within`
-/// locations must name one of `sites`.
+/// Reads incidents from a file (framings as for [`read_sites`]); `relative` and
+/// `within` locations must name one of `sites`.
 pub fn read_incidents(path: &Path, sites: &[Site]) -> Result<Vec<Incident>, InputError> {
     let name = path.display().to_string();
-    parse_incidents(&read_text(path)?, &name, sites)
+    IncidentBatches::new(open(path)?, &name, sites, is_sequence_name(path)).collect_all()
 }
 
-pub(crate) fn read_text(path: &Path) -> Result<String, InputError> {
-    let name = path.display().to_string();
-    std::fs::read_to_string(path).map_err(|e| {
+/// Opens an input file with a message that says what to do when it cannot be.
+pub(crate) fn open(path: &Path) -> Result<std::fs::File, InputError> {
+    std::fs::File::open(path).map_err(|e| {
         let hint = match e.kind() {
             std::io::ErrorKind::NotFound => "no such file: check the path",
-            std::io::ErrorKind::InvalidData => "not UTF-8 text: save it as UTF-8",
             _ => "cannot be read",
         };
-        InputError::file(&name, format!("{hint} ({e})"))
+        InputError::file(&path.display().to_string(), format!("{hint} ({e})"))
     })
+}
+
+/// Whether a file name says its features come one per line or as an RFC 8142 sequence.
+pub fn is_sequence_name(path: &Path) -> bool {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    ["geojsonl", "geojsons", "geojsonseq", "ndjson", "jsonl"]
+        .iter()
+        .any(|e| ext.eq_ignore_ascii_case(e))
 }
 
 /// Parses a sites FeatureCollection; `file` names it in errors.
 pub fn parse_sites(text: &str, file: &str) -> Result<Vec<Site>, InputError> {
-    let features = feature_objects(text, file)?;
-    let mut sites = Vec::with_capacity(features.len());
-    let mut seen: HashMap<(String, Option<String>), usize> = HashMap::new();
-    for (i, feature) in features.iter().enumerate() {
-        let ctx = Ctx::new(file, i, feature);
-        let site = parse_site(&ctx, feature)?;
-        let key = (site.id.clone(), site.part.clone());
-        if let Some(first) = seen.insert(key, i) {
-            return Err(ctx.err(
+    read_sites_from(text.as_bytes(), file, false)
+}
+
+/// Reads sites from `reader`; `file` names it in errors; `allow_sequence`
+/// accepts Features one after another as well as a FeatureCollection.
+pub fn read_sites_from(
+    reader: impl Read + Send,
+    file: &str,
+    allow_sequence: bool,
+) -> Result<Vec<Site>, InputError> {
+    let mut sites = Vec::new();
+    // Feature ids, where they differ from the site ids, for messages about duplicates.
+    let mut feature_ids: Vec<Option<String>> = Vec::new();
+    let mut features = Features::new(reader, file, allow_sequence);
+    let mut next = features.next_batch()?;
+    while let Some(batch) = next {
+        // Frame the next batch while this one is parsed.
+        let (following, parsed) = rayon::join(
+            || features.next_batch(),
+            || {
+                batch
+                    .features
+                    .par_iter()
+                    .map(|f| site_feature(file, batch.slice(f), f))
+                    .collect::<Vec<_>>()
+            },
+        );
+        for r in parsed {
+            let (site, id) = r?;
+            feature_ids.push(id.filter(|id| *id != site.id));
+            sites.push(site);
+        }
+        next = following?;
+    }
+    let mut seen: HashMap<(&str, Option<&str>), usize> = HashMap::with_capacity(sites.len());
+    for (i, site) in sites.iter().enumerate() {
+        if let Some(first) = seen.insert((&site.id, site.part.as_deref()), i) {
+            let id = feature_ids[i].clone().or_else(|| Some(site.id.clone()));
+            return Err(Ctx { file, index: i, id }.err(
                 Some("id"),
                 format!(
                     "duplicate site `{}`: feature {} has the same id{}; give each site (or part) its own id, \
@@ -63,9 +108,24 @@ pub fn parse_sites(text: &str, file: &str) -> Result<Vec<Site>, InputError> {
                 ),
             ));
         }
-        sites.push(site);
     }
     Ok(sites)
+}
+
+/// One site feature: the fast path for ordinary features, else the general one
+/// (which also gives the precise error). Returns the feature's own id too.
+fn site_feature(
+    file: &str,
+    bytes: &[u8],
+    at: &FeatureSlice,
+) -> Result<(Site, Option<String>), InputError> {
+    if let Some(done) = fast::site(file, at.index, bytes) {
+        return done;
+    }
+    let feature = feature_object(file, bytes, at)?;
+    let ctx = Ctx::new(file, at.index, &feature);
+    let site = parse_site(&ctx, &feature)?;
+    Ok((site, ctx.id))
 }
 
 /// Parses an incidents FeatureCollection; `file` names it in errors.
@@ -74,25 +134,216 @@ pub fn parse_incidents(
     file: &str,
     sites: &[Site],
 ) -> Result<Vec<Incident>, InputError> {
-    let features = feature_objects(text, file)?;
-    let mut incidents = Vec::with_capacity(features.len());
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for (i, feature) in features.iter().enumerate() {
-        let ctx = Ctx::new(file, i, feature);
-        let incident = parse_incident(&ctx, feature, sites)?;
-        if let Some(first) = seen.insert(incident.id.clone(), i) {
-            return Err(ctx.err(
-                Some("id"),
-                format!(
-                    "duplicate incident id `{}` (also feature {}): give each incident its own id",
-                    incident.id,
-                    first + 1
-                ),
-            ));
+    IncidentBatches::new(text.as_bytes(), file, sites, false).collect_all()
+}
+
+/// Incidents read a batch at a time, so a stream is processed as it comes.
+pub struct IncidentBatches<'s, R> {
+    features: Features<R>,
+    file: String,
+    sites: &'s [Site],
+    seen: HashMap<String, usize>,
+}
+
+impl<'s, R: Read> IncidentBatches<'s, R> {
+    /// Incidents from `reader`; `file` names it in errors; `allow_sequence`
+    /// accepts Features one after another (newline-delimited or RFC 8142).
+    pub fn new(reader: R, file: &str, sites: &'s [Site], allow_sequence: bool) -> Self {
+        IncidentBatches {
+            features: Features::new(reader, file, allow_sequence),
+            file: file.to_string(),
+            sites,
+            seen: HashMap::new(),
         }
-        incidents.push(incident);
     }
-    Ok(incidents)
+
+    /// The next incidents, in input order; `None` at the end.
+    pub fn next_batch(&mut self) -> Result<Option<Vec<Incident>>, InputError> {
+        let Some(batch) = self.features.next_batch()? else {
+            return Ok(None);
+        };
+        let (file, sites) = (self.file.as_str(), self.sites);
+        let parsed: Vec<Result<Incident, InputError>> = batch
+            .features
+            .par_iter()
+            .map(|f| {
+                let feature = feature_object(file, batch.slice(f), f)?;
+                parse_incident(&Ctx::new(file, f.index, &feature), &feature, sites)
+            })
+            .collect();
+        let mut incidents = Vec::with_capacity(parsed.len());
+        for (r, f) in parsed.into_iter().zip(&batch.features) {
+            let incident = r?;
+            if let Some(first) = self.seen.insert(incident.id.clone(), f.index) {
+                let ctx = Ctx {
+                    file,
+                    index: f.index,
+                    id: Some(incident.id.clone()),
+                };
+                return Err(ctx.err(
+                    Some("id"),
+                    format!(
+                        "duplicate incident id `{}` (also feature {}): give each incident its own id",
+                        incident.id,
+                        first + 1
+                    ),
+                ));
+            }
+            incidents.push(incident);
+        }
+        Ok(Some(incidents))
+    }
+
+    /// Every remaining incident.
+    pub fn collect_all(mut self) -> Result<Vec<Incident>, InputError> {
+        let mut all = Vec::new();
+        while let Some(batch) = self.next_batch()? {
+            all.extend(batch);
+        }
+        Ok(all)
+    }
+}
+
+/// The features of a GeoJSON input, a batch at a time, with the
+/// FeatureCollection's `type` and `crs` checked.
+struct Features<R> {
+    stream: FeatureStream<R>,
+    file: String,
+    allow_sequence: bool,
+    checked_members: usize,
+    done: bool,
+}
+
+/// Bytes of features handed out at once (then parsed in parallel).
+const BATCH_BYTES: usize = 4 << 20;
+
+impl<R: Read> Features<R> {
+    fn new(reader: R, file: &str, allow_sequence: bool) -> Self {
+        Features {
+            stream: FeatureStream::new(reader, BATCH_BYTES),
+            file: file.to_string(),
+            allow_sequence,
+            checked_members: 0,
+            done: false,
+        }
+    }
+
+    /// The next non-empty batch, `None` at the end.
+    fn next_batch(&mut self) -> Result<Option<Batch>, InputError> {
+        if self.done {
+            return Ok(None);
+        }
+        let file = self.file.as_str();
+        let batch = self.stream.next_batch().map_err(|e| match e {
+            FrameError::Io(e) => InputError::file(file, format!("cannot be read ({e})")),
+            FrameError::Syntax {
+                line,
+                column,
+                message,
+            } => InputError::at(file, format!("line {line} column {column}"), None, message),
+        })?;
+        for (key, raw) in &self.stream.members()[self.checked_members..] {
+            let value: Value = serde_json::from_slice(raw).map_err(|e| {
+                InputError::at(file, "top level", Some(key), format!("invalid JSON: {e}"))
+            })?;
+            match key.as_str() {
+                "crs" => check_legacy_crs(&value, file)?,
+                _ => check_collection_type(value.as_str(), file)?,
+            }
+        }
+        self.checked_members = self.stream.members().len();
+        match self.stream.framing() {
+            Framing::Sequence if !self.allow_sequence => {
+                // A lone object that is not a FeatureCollection.
+                let first = batch
+                    .features
+                    .first()
+                    .map(|f| batch.slice(f))
+                    .unwrap_or(b"{}");
+                let value: Value = serde_json::from_slice(first).unwrap_or(Value::Null);
+                check_collection_type(value.get("type").and_then(Value::as_str), file)?;
+            }
+            Framing::Collection
+                if batch.features.is_empty()
+                    && !self.stream.members().iter().any(|(k, _)| k == "type") =>
+            {
+                check_collection_type(None, file)?;
+            }
+            Framing::Unknown if !self.allow_sequence => {
+                return Err(InputError::file(
+                    file,
+                    "empty: expected a GeoJSON FeatureCollection",
+                ))
+            }
+            _ => {}
+        }
+        if batch.features.is_empty() {
+            self.done = true;
+            return Ok(None);
+        }
+        Ok(Some(batch))
+    }
+}
+
+/// The top-level `type` must be `FeatureCollection`.
+fn check_collection_type(kind: Option<&str>, file: &str) -> Result<(), InputError> {
+    match kind {
+        Some("FeatureCollection") => Ok(()),
+        Some(other) => Err(InputError::at(
+            file,
+            "top level",
+            Some("type"),
+            format!("expected \"FeatureCollection\", found \"{other}\": wrap the features in a FeatureCollection"),
+        )),
+        None => Err(InputError::at(
+            file,
+            "top level",
+            Some("type"),
+            "missing: a GeoJSON FeatureCollection needs \"type\": \"FeatureCollection\"",
+        )),
+    }
+}
+
+/// One feature's JSON object, checked to be a Feature.
+fn feature_object(
+    file: &str,
+    bytes: &[u8],
+    at: &FeatureSlice,
+) -> Result<Map<String, Value>, InputError> {
+    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+        let hint = if contains(bytes, b"NaN") || contains(bytes, b"Infinity") {
+            " (NaN and Infinity are not JSON: write null, or leave the feature out)"
+        } else {
+            ""
+        };
+        let line = at.line + e.line() - 1;
+        let column = if e.line() == 1 {
+            at.column + e.column() - 1
+        } else {
+            e.column()
+        };
+        let text = e.to_string();
+        let what = text.split(" at line ").next().unwrap_or(&text);
+        InputError::at(
+            file,
+            format!("line {line} column {column}"),
+            None,
+            format!("invalid JSON: {what}{hint}"),
+        )
+    })?;
+    match value {
+        Value::Object(m) if m.get("type").and_then(Value::as_str) == Some("Feature") => Ok(m),
+        _ => Err(InputError::at(
+            file,
+            format!("feature {}", at.index + 1),
+            Some("type"),
+            "not a GeoJSON Feature object",
+        )),
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
 }
 
 /// Where we are in the file, for messages.
@@ -118,72 +369,6 @@ impl<'a> Ctx<'a> {
         };
         InputError::at(self.file, at, field, message)
     }
-}
-
-/// The features of a FeatureCollection, checked for shape and CRS.
-fn feature_objects(text: &str, file: &str) -> Result<Vec<Map<String, Value>>, InputError> {
-    let root: Value = serde_json::from_str(text).map_err(|e| {
-        let hint = if text.contains("NaN") || text.contains("Infinity") {
-            " (NaN and Infinity are not JSON: write null, or leave the feature out)"
-        } else {
-            ""
-        };
-        InputError::at(
-            file,
-            format!("line {} column {}", e.line(), e.column()),
-            None,
-            format!("invalid JSON: {e}{hint}"),
-        )
-    })?;
-    let Value::Object(mut root) = root else {
-        return Err(InputError::file(
-            file,
-            "expected a GeoJSON FeatureCollection object, found a JSON array or value",
-        ));
-    };
-    match root.get("type").and_then(Value::as_str) {
-        Some("FeatureCollection") => {}
-        Some(other) => {
-            return Err(InputError::at(
-                file,
-                "top level",
-                Some("type"),
-                format!("expected \"FeatureCollection\", found \"{other}\": wrap the features in a FeatureCollection"),
-            ))
-        }
-        None => {
-            return Err(InputError::at(
-                file,
-                "top level",
-                Some("type"),
-                "missing: a GeoJSON FeatureCollection needs \"type\": \"FeatureCollection\"",
-            ))
-        }
-    }
-    if let Some(crs) = root.get("crs") {
-        check_legacy_crs(crs, file)?;
-    }
-    let Some(Value::Array(features)) = root.remove("features") else {
-        return Err(InputError::at(
-            file,
-            "top level",
-            Some("features"),
-            "missing or not an array of Features",
-        ));
-    };
-    features
-        .into_iter()
-        .enumerate()
-        .map(|(i, f)| match f {
-            Value::Object(m) if m.get("type").and_then(Value::as_str) == Some("Feature") => Ok(m),
-            _ => Err(InputError::at(
-                file,
-                format!("feature {}", i + 1),
-                Some("type"),
-                "not a GeoJSON Feature object",
-            )),
-        })
-        .collect()
 }
 
 /// Accepts a legacy `crs` member only when it names WGS84 lon/lat.
@@ -214,17 +399,21 @@ fn check_legacy_crs(crs: &Value, file: &str) -> Result<(), InputError> {
 }
 
 fn feature_id(feature: &Map<String, Value>) -> Option<String> {
+    id_from(
+        feature.get("id"),
+        feature.get("properties").and_then(Value::as_object),
+    )
+}
+
+/// A feature's id: its `id` member, else its `id` property (strings trimmed, numbers as written).
+fn id_from(id: Option<&Value>, properties: Option<&Map<String, Value>>) -> Option<String> {
     let from_value = |v: &Value| match v {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     };
-    feature.get("id").and_then(from_value).or_else(|| {
-        feature
-            .get("properties")
-            .and_then(|p| p.get("id"))
-            .and_then(from_value)
-    })
+    id.and_then(from_value)
+        .or_else(|| properties.and_then(|p| p.get("id")).and_then(from_value))
 }
 
 fn properties(feature: &Map<String, Value>) -> Map<String, Value> {
@@ -234,8 +423,18 @@ fn properties(feature: &Map<String, Value>) -> Map<String, Value> {
     }
 }
 
+/// A property by name: a linear scan for the few properties a feature usually
+/// has (cheaper than hashing the key), a hash look-up for many.
+fn prop<'a>(props: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    if props.len() <= 8 {
+        props.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    } else {
+        props.get(key)
+    }
+}
+
 fn text_prop(props: &Map<String, Value>, key: &str) -> Option<String> {
-    match props.get(key) {
+    match prop(props, key) {
         Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
         Some(Value::Number(n)) => Some(n.to_string()),
         _ => None,
@@ -247,7 +446,7 @@ fn number_prop(
     props: &Map<String, Value>,
     key: &str,
 ) -> Result<Option<f64>, InputError> {
-    match props.get(key) {
+    match prop(props, key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::Number(n)) => match n.as_f64() {
             Some(v) if v.is_finite() => Ok(Some(v)),
@@ -281,7 +480,23 @@ fn non_negative(ctx: &Ctx, props: &Map<String, Value>, key: &str) -> Result<f64,
 }
 
 fn parse_site(ctx: &Ctx, feature: &Map<String, Value>) -> Result<Site, InputError> {
-    let mut props = properties(feature);
+    let geometry = match feature.get("geometry") {
+        None | Some(Value::Null) => None,
+        Some(g) => Some(match parse_geometry(ctx, g)? {
+            Parsed::Point(p) => SiteGeometry::Point(p),
+            Parsed::Polygon(p) => SiteGeometry::Polygon(p),
+            Parsed::MultiPolygon(m) => SiteGeometry::MultiPolygon(m),
+        }),
+    };
+    site_from_parts(ctx, properties(feature), geometry)
+}
+
+/// A site from its feature's properties and parsed geometry (`None` if null or missing).
+fn site_from_parts(
+    ctx: &Ctx,
+    mut props: Map<String, Value>,
+    geometry: Option<SiteGeometry>,
+) -> Result<Site, InputError> {
     let id = text_prop(&props, "site")
         .or_else(|| ctx.id.clone())
         .ok_or_else(|| {
@@ -290,19 +505,12 @@ fn parse_site(ctx: &Ctx, feature: &Map<String, Value>) -> Result<Site, InputErro
                 "missing: give the Feature an \"id\" (or an \"id\" property)",
             )
         })?;
-    let geometry = match feature.get("geometry") {
-        None | Some(Value::Null) => {
-            return Err(ctx.err(
-                Some("geometry"),
-                "missing: a site needs a Point, Polygon or MultiPolygon",
-            ))
-        }
-        Some(g) => match parse_geometry(ctx, g)? {
-            Parsed::Point(p) => SiteGeometry::Point(p),
-            Parsed::Polygon(p) => SiteGeometry::Polygon(p),
-            Parsed::MultiPolygon(m) => SiteGeometry::MultiPolygon(m),
-        },
-    };
+    let geometry = geometry.ok_or_else(|| {
+        ctx.err(
+            Some("geometry"),
+            "missing: a site needs a Point, Polygon or MultiPolygon",
+        )
+    })?;
     let notified = match text_prop(&props, "notified") {
         Some(s) => Some(DateSpan::parse(&s).map_err(|m| ctx.err(Some("notified"), m))?),
         None => None,
@@ -320,7 +528,7 @@ fn parse_site(ctx: &Ctx, feature: &Map<String, Value>) -> Result<Site, InputErro
         id,
         properties: Map::new(),
     };
-    for known in [
+    const KNOWN: &[&str] = &[
         "id",
         "site",
         "part",
@@ -331,11 +539,11 @@ fn parse_site(ctx: &Ctx, feature: &Map<String, Value>) -> Result<Site, InputErro
         "position_uncertainty_m",
         "position_source",
         "notified",
-    ] {
-        props.remove(known);
-    }
+    ];
+    props.retain(|k, _| !KNOWN.contains(&k.as_str()));
     Ok(Site {
-        properties: props,
+        // An emptied map still holds its allocation: a million sites add up.
+        properties: if props.is_empty() { Map::new() } else { props },
         ..site
     })
 }
@@ -406,7 +614,7 @@ fn parse_incident(
         id,
         properties: Map::new(),
     };
-    for known in [
+    const KNOWN: &[&str] = &[
         "id",
         "start",
         "date",
@@ -424,9 +632,8 @@ fn parse_incident(
         "source",
         "location",
         "uncertainty_m",
-    ] {
-        props.remove(known);
-    }
+    ];
+    props.retain(|k, _| !KNOWN.contains(&k.as_str()));
     Ok(Incident {
         properties: props,
         ..incident
@@ -749,22 +956,55 @@ fn parse_polygon(ctx: &Ctx, v: &Value, field: &str) -> Result<Polygon<f64>, Inpu
             .enumerate()
             .map(|(i, p)| parse_position(ctx, p, &format!("{ring_field}[{i}]")))
             .collect::<Result<Vec<_>, _>>()?;
-        if coords.len() < 4 {
-            return Err(ctx.err(
-                Some(&ring_field),
-                format!("a ring needs at least 4 positions (3 corners and the first repeated), found {}", coords.len()),
-            ));
-        }
-        if coords.first() != coords.last() {
-            return Err(ctx.err(
-                Some(&ring_field),
-                "ring is not closed: repeat its first position at the end (RFC 7946 §3.1.6)",
-            ));
-        }
-        parsed.push(LineString(coords));
+        check_ring(ctx, &coords, &ring_field)?;
+        parsed.push(coords);
     }
-    let exterior = parsed.remove(0);
-    let polygon = Polygon::new(exterior, parsed);
+    polygon_from_rings(ctx, parsed, field)
+}
+
+/// A ring needs 4 or more positions, the last repeating the first.
+fn check_ring(ctx: &Ctx, coords: &[Coord<f64>], ring_field: &str) -> Result<(), InputError> {
+    if coords.len() < 4 {
+        return Err(ctx.err(
+            Some(ring_field),
+            format!(
+                "a ring needs at least 4 positions (3 corners and the first repeated), found {}",
+                coords.len()
+            ),
+        ));
+    }
+    if coords.first() != coords.last() {
+        return Err(ctx.err(
+            Some(ring_field),
+            "ring is not closed: repeat its first position at the end (RFC 7946 §3.1.6)",
+        ));
+    }
+    Ok(())
+}
+
+/// A valid polygon from rings of checked positions (exterior first), oriented
+/// counter-clockwise with clockwise holes; `field` names the polygon in errors.
+fn polygon_from_rings(
+    ctx: &Ctx,
+    rings: Vec<Vec<Coord<f64>>>,
+    field: &str,
+) -> Result<Polygon<f64>, InputError> {
+    for (r, coords) in rings.iter().enumerate() {
+        check_ring(ctx, coords, &format!("{field}[{r}]"))?;
+    }
+    let mut rings = rings.into_iter().map(LineString);
+    let Some(exterior) = rings.next() else {
+        return Err(ctx.err(
+            Some(field),
+            "a Polygon needs at least one ring (an array of positions)",
+        ));
+    };
+    let mut polygon = Polygon::new(exterior, rings.collect());
+    if polygon.interiors().is_empty() && ring::certainly_valid(&polygon.exterior().0) {
+        // The common case, decided without allocating.
+        polygon.exterior_mut(|r| ring::orient(&mut r.0, true));
+        return Ok(polygon);
+    }
     if let Err(problem) = polygon.check_validation() {
         return Err(ctx.err(
             Some(field),

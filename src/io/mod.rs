@@ -10,6 +10,7 @@ mod error;
 pub mod geojson;
 pub mod layers;
 pub mod osm;
+pub mod stream;
 pub mod table;
 
 pub use error::InputError;

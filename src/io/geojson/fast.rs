@@ -1,0 +1,276 @@
+//! The fast path for site features: coordinates go straight from the bytes
+//! into `Vec<Coord>` rings, with no JSON tree in between; properties become a
+//! JSON map as usual.
+//!
+//! It takes ordinary, valid features only. Anything else (a position out of
+//! range, an unexpected shape, invalid JSON) is left to the general path,
+//! which gives the same result and the precise error message.
+
+use super::{check_lon_lat, id_from, polygon_from_rings, site_from_parts, Ctx};
+use crate::io::InputError;
+use crate::model::{Site, SiteGeometry};
+use geo_types::{Coord, MultiPolygon, Point};
+use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::fmt;
+
+/// A Feature as far as a site needs it; other members are skipped.
+#[derive(Deserialize)]
+struct RawFeature<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Option<Cow<'a, str>>,
+    id: Option<Value>,
+    properties: Option<Map<String, Value>>,
+    #[serde(borrow)]
+    geometry: Option<RawGeometry<'a>>,
+}
+
+#[derive(Deserialize)]
+struct RawGeometry<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Cow<'a, str>,
+    coordinates: Option<Coordinates>,
+}
+
+/// GeoJSON `coordinates` of any nesting depth, lon/lat degrees.
+enum Coordinates {
+    Empty,
+    Position(Coord<f64>),
+    Line(Vec<Coord<f64>>),
+    Polygon(Vec<Vec<Coord<f64>>>),
+    Multi(Vec<Vec<Vec<Coord<f64>>>>),
+}
+
+/// The site of one feature, or `None` to leave the feature to the general path.
+pub(super) fn site(
+    file: &str,
+    index: usize,
+    bytes: &[u8],
+) -> Option<Result<(Site, Option<String>), InputError>> {
+    let raw: RawFeature = serde_json::from_slice(bytes).ok()?;
+    if raw.kind.as_deref() != Some("Feature") {
+        return None;
+    }
+    let g = raw.geometry?;
+    let ctx = Ctx {
+        file,
+        index,
+        id: id_from(raw.id.as_ref(), raw.properties.as_ref()),
+    };
+    let in_range = |ring: &[Coord<f64>]| ring.iter().all(|c| check_lon_lat(c.x, c.y).is_ok());
+    let geometry = match (g.kind.as_ref(), g.coordinates?) {
+        ("Point", Coordinates::Position(c)) if in_range(&[c]) => SiteGeometry::Point(Point(c)),
+        ("Polygon", Coordinates::Polygon(rings)) if rings.iter().all(|r| in_range(r)) => {
+            match polygon_from_rings(&ctx, rings, "geometry.coordinates") {
+                Ok(p) => SiteGeometry::Polygon(p),
+                Err(e) => return Some(Err(e)),
+            }
+        }
+        ("MultiPolygon", Coordinates::Multi(polys))
+            if polys.iter().flatten().all(|r| in_range(r)) =>
+        {
+            let mut out = Vec::with_capacity(polys.len());
+            for (i, rings) in polys.into_iter().enumerate() {
+                match polygon_from_rings(&ctx, rings, &format!("geometry.coordinates[{i}]")) {
+                    Ok(p) => out.push(p),
+                    Err(e) => return Some(Err(e)),
+                }
+            }
+            SiteGeometry::MultiPolygon(MultiPolygon(out))
+        }
+        _ => return None,
+    };
+    let site = site_from_parts(&ctx, raw.properties.unwrap_or_default(), Some(geometry));
+    Some(site.map(|s| (s, ctx.id)))
+}
+
+impl<'de> Deserialize<'de> for Coordinates {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_seq(CoordinatesVisitor)
+    }
+}
+
+struct CoordinatesVisitor;
+
+impl<'de> Visitor<'de> for CoordinatesVisitor {
+    type Value = Coordinates;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("GeoJSON coordinates")
+    }
+
+    /// The first element tells the depth; the rest are read as that type.
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Coordinates, A::Error> {
+        let Some(first) = seq.next_element::<Element>()? else {
+            return Ok(Coordinates::Empty);
+        };
+        Ok(match first {
+            Element::Number(x) => {
+                let y: f64 = seq
+                    .next_element()?
+                    .ok_or_else(|| de::Error::invalid_length(1, &self))?;
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Coordinates::Position(Coord { x, y })
+            }
+            Element::Nested(Coordinates::Position(c)) => {
+                Coordinates::Line(rest(seq, c, |Pos(c)| c)?)
+            }
+            Element::Nested(Coordinates::Line(r)) => {
+                Coordinates::Polygon(rest(seq, r, |Ring(r)| r)?)
+            }
+            Element::Nested(Coordinates::Polygon(p)) => {
+                Coordinates::Multi(rest(seq, p, |Rings(p)| p)?)
+            }
+            Element::Nested(_) => {
+                return Err(de::Error::custom("coordinates nested too deep, or empty"))
+            }
+        })
+    }
+}
+
+/// `first` followed by the remaining elements of `seq`, each read as `E`.
+fn rest<'de, A: SeqAccess<'de>, E: Deserialize<'de>, T>(
+    mut seq: A,
+    first: T,
+    unwrap: impl Fn(E) -> T,
+) -> Result<Vec<T>, A::Error> {
+    let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(4) + 1);
+    out.push(first);
+    while let Some(e) = seq.next_element::<E>()? {
+        out.push(unwrap(e));
+    }
+    Ok(out)
+}
+
+/// An element of a coordinates array: a number or a nested array.
+enum Element {
+    Number(f64),
+    Nested(Coordinates),
+}
+
+impl<'de> Deserialize<'de> for Element {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Element;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number or an array")
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Element, E> {
+                Ok(Element::Number(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Element, E> {
+                Ok(Element::Number(v as f64))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Element, E> {
+                Ok(Element::Number(v as f64))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Element, A::Error> {
+                CoordinatesVisitor.visit_seq(seq).map(Element::Nested)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A position `[lon, lat, …]`.
+struct Pos(Coord<f64>);
+
+impl<'de> Deserialize<'de> for Pos {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Coordinates::deserialize(d)? {
+            Coordinates::Position(c) => Ok(Pos(c)),
+            _ => Err(de::Error::custom("expected a position")),
+        }
+    }
+}
+
+/// A ring: positions.
+struct Ring(Vec<Coord<f64>>);
+
+impl<'de> Deserialize<'de> for Ring {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Coordinates::deserialize(d)? {
+            Coordinates::Line(r) => Ok(Ring(r)),
+            _ => Err(de::Error::custom("expected a ring of positions")),
+        }
+    }
+}
+
+/// A polygon: rings.
+struct Rings(Vec<Vec<Coord<f64>>>);
+
+impl<'de> Deserialize<'de> for Rings {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Coordinates::deserialize(d)? {
+            Coordinates::Polygon(p) => Ok(Rings(p)),
+            _ => Err(de::Error::custom("expected a polygon's rings")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn coords(json: &str) -> Coordinates {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn reads_every_depth() {
+        assert!(matches!(
+            coords("[30, 50.5]"),
+            Coordinates::Position(Coord { x: 30.0, y: 50.5 })
+        ));
+        assert!(matches!(
+            coords("[30, 50.5, 120]"),
+            Coordinates::Position(Coord { x: 30.0, y: 50.5 })
+        ));
+        assert!(matches!(coords("[[1,2],[3,4]]"), Coordinates::Line(l) if l.len() == 2));
+        assert!(
+            matches!(coords("[[[1,2],[3,4]],[[5,6]]]"), Coordinates::Polygon(p) if p.len() == 2 && p[1].len() == 1)
+        );
+        assert!(
+            matches!(coords("[[[[1,2]]],[[[3,4]],[[5,6]]]]"), Coordinates::Multi(m) if m.len() == 2 && m[1].len() == 2)
+        );
+        assert!(matches!(coords("[]"), Coordinates::Empty));
+    }
+
+    #[test]
+    fn mixed_depths_are_refused() {
+        for bad in [
+            "[[1,2],3]",
+            "[1,[2,3]]",
+            "[[[1,2]],[3,4]]",
+            "[1]",
+            "[\"1\",2]",
+            "[[[[[1,2]]]]]",
+        ] {
+            assert!(serde_json::from_str::<Coordinates>(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unusual_features_go_to_the_general_path() {
+        let f =
+            |g: &str| format!(r#"{{"type":"Feature","id":"a","properties":{{}},"geometry":{g}}}"#);
+        assert!(site(
+            "f",
+            0,
+            f(r#"{"type":"Point","coordinates":[30,50]}"#).as_bytes()
+        )
+        .is_some());
+        for g in [
+            "null",
+            r#"{"type":"Point","coordinates":[3000000,5000000]}"#,
+            r#"{"type":"Point","coordinates":[[30,50]]}"#,
+            r#"{"type":"LineString","coordinates":[[30,50],[31,50]]}"#,
+            r#"{"type":"GeometryCollection","geometries":[]}"#,
+        ] {
+            assert!(site("f", 0, f(g).as_bytes()).is_none(), "{g}");
+        }
+    }
+}
