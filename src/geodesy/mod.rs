@@ -19,7 +19,8 @@ pub use buffer::{densify_curve, densify_geodesic, geodesic_band, geodesic_buffer
 pub use circle::{geodesic_circle, geodesic_sector, vertices_for_accuracy};
 pub use local::LocalFrame;
 pub use polygon::{
-    nearest_on_edge, point_to_multipolygon, point_to_polygon, EdgeNearest, PolygonNearest,
+    nearest_on_edge, point_to_multipolygon, point_to_polygon, polygon_distance_bounds, EdgeNearest,
+    PolygonNearest,
 };
 
 use geo_types::Point;

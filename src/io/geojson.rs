@@ -5,6 +5,7 @@
 //! features with `"geometry": null` and a `location` object for relative,
 //! within and area locations (see the README for the fields).
 
+use super::fxhash::FxHashMap;
 use super::stream::{Batch, FeatureSlice, FeatureStream, FrameError, Framing};
 use super::InputError;
 use crate::geodesy::geodesic_circle;
@@ -16,10 +17,10 @@ use geo::{Centroid, Orient, Validation};
 use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
-use std::collections::HashMap;
 use std::io::Read;
 use std::path::Path;
 
+mod coords;
 mod fast;
 mod ring;
 
@@ -88,12 +89,13 @@ pub fn read_sites_from(
         );
         for r in parsed {
             let (site, id) = r?;
-            feature_ids.push(id.filter(|id| *id != site.id));
+            feature_ids.push(id);
             sites.push(site);
         }
         next = following?;
     }
-    let mut seen: HashMap<(&str, Option<&str>), usize> = HashMap::with_capacity(sites.len());
+    let mut seen: FxHashMap<(&str, Option<&str>), usize> = FxHashMap::default();
+    seen.reserve(sites.len());
     for (i, site) in sites.iter().enumerate() {
         if let Some(first) = seen.insert((&site.id, site.part.as_deref()), i) {
             let id = feature_ids[i].clone().or_else(|| Some(site.id.clone()));
@@ -113,19 +115,24 @@ pub fn read_sites_from(
 }
 
 /// One site feature: the fast path for ordinary features, else the general one
-/// (which also gives the precise error). Returns the feature's own id too.
+/// (which also gives the precise error). Returns the feature's own id too, when
+/// it differs from the site's.
 fn site_feature(
     file: &str,
     bytes: &[u8],
     at: &FeatureSlice,
 ) -> Result<(Site, Option<String>), InputError> {
-    if let Some(done) = fast::site(file, at.index, bytes) {
-        return done;
-    }
-    let feature = feature_object(file, bytes, at)?;
-    let ctx = Ctx::new(file, at.index, &feature);
-    let site = parse_site(&ctx, &feature)?;
-    Ok((site, ctx.id))
+    let (site, id) = match fast::site(file, at.index, bytes) {
+        Some(done) => done?,
+        None => {
+            let feature = feature_object(file, bytes, at)?;
+            let ctx = Ctx::new(file, at.index, &feature);
+            (parse_site(&ctx, &feature)?, ctx.id)
+        }
+    };
+    // Dropped here, on the thread that made it: freeing on another is slower.
+    let id = id.filter(|id| *id != site.id);
+    Ok((site, id))
 }
 
 /// Parses an incidents FeatureCollection; `file` names it in errors.
@@ -142,7 +149,7 @@ pub struct IncidentBatches<'s, R> {
     features: Features<R>,
     file: String,
     sites: &'s [Site],
-    seen: HashMap<String, usize>,
+    seen: FxHashMap<String, usize>,
 }
 
 impl<'s, R: Read> IncidentBatches<'s, R> {
@@ -153,7 +160,7 @@ impl<'s, R: Read> IncidentBatches<'s, R> {
             features: Features::new(reader, file, allow_sequence),
             file: file.to_string(),
             sites,
-            seen: HashMap::new(),
+            seen: FxHashMap::default(),
         }
     }
 
@@ -401,19 +408,19 @@ fn check_legacy_crs(crs: &Value, file: &str) -> Result<(), InputError> {
 fn feature_id(feature: &Map<String, Value>) -> Option<String> {
     id_from(
         feature.get("id"),
-        feature.get("properties").and_then(Value::as_object),
+        feature.get("properties").and_then(|p| p.get("id")),
     )
 }
 
 /// A feature's id: its `id` member, else its `id` property (strings trimmed, numbers as written).
-fn id_from(id: Option<&Value>, properties: Option<&Map<String, Value>>) -> Option<String> {
+fn id_from(id: Option<&Value>, property: Option<&Value>) -> Option<String> {
     let from_value = |v: &Value| match v {
         Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
         Value::Number(n) => Some(n.to_string()),
         _ => None,
     };
     id.and_then(from_value)
-        .or_else(|| properties.and_then(|p| p.get("id")).and_then(from_value))
+        .or_else(|| property.and_then(from_value))
 }
 
 fn properties(feature: &Map<String, Value>) -> Map<String, Value> {
@@ -423,17 +430,41 @@ fn properties(feature: &Map<String, Value>) -> Map<String, Value> {
     }
 }
 
-/// A property by name: a linear scan for the few properties a feature usually
-/// has (cheaper than hashing the key), a hash look-up for many.
-fn prop<'a>(props: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
-    if props.len() <= 8 {
-        props.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
-    } else {
-        props.get(key)
+/// A feature's properties, however they were read.
+trait Props {
+    /// A property by name (the last one, should a name repeat).
+    fn prop(&self, key: &str) -> Option<&Value>;
+    /// The properties other than `known`, as a map.
+    fn leftover(self, known: &[&str]) -> Map<String, Value>;
+}
+
+impl Props for Map<String, Value> {
+    /// A linear scan for the few properties a feature usually has (cheaper than
+    /// hashing the key), a hash look-up for many.
+    fn prop(&self, key: &str) -> Option<&Value> {
+        if self.len() <= 8 {
+            self.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+        } else {
+            self.get(key)
+        }
+    }
+
+    fn leftover(mut self, known: &[&str]) -> Map<String, Value> {
+        self.retain(|k, _| !known.contains(&k.as_str()));
+        // An emptied map still holds its allocation: a million sites add up.
+        if self.is_empty() {
+            Map::new()
+        } else {
+            self
+        }
     }
 }
 
-fn text_prop(props: &Map<String, Value>, key: &str) -> Option<String> {
+fn prop<'a, P: Props + ?Sized>(props: &'a P, key: &str) -> Option<&'a Value> {
+    props.prop(key)
+}
+
+fn text_prop<P: Props + ?Sized>(props: &P, key: &str) -> Option<String> {
     match prop(props, key) {
         Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
         Some(Value::Number(n)) => Some(n.to_string()),
@@ -441,9 +472,9 @@ fn text_prop(props: &Map<String, Value>, key: &str) -> Option<String> {
     }
 }
 
-fn number_prop(
+fn number_prop<P: Props + ?Sized>(
     ctx: &Ctx,
-    props: &Map<String, Value>,
+    props: &P,
     key: &str,
 ) -> Result<Option<f64>, InputError> {
     match prop(props, key) {
@@ -468,7 +499,7 @@ fn number_prop(
     }
 }
 
-fn non_negative(ctx: &Ctx, props: &Map<String, Value>, key: &str) -> Result<f64, InputError> {
+fn non_negative<P: Props + ?Sized>(ctx: &Ctx, props: &P, key: &str) -> Result<f64, InputError> {
     let v = number_prop(ctx, props, key)?.unwrap_or(0.0);
     if v < 0.0 {
         return Err(ctx.err(
@@ -492,9 +523,9 @@ fn parse_site(ctx: &Ctx, feature: &Map<String, Value>) -> Result<Site, InputErro
 }
 
 /// A site from its feature's properties and parsed geometry (`None` if null or missing).
-fn site_from_parts(
+fn site_from_parts<P: Props>(
     ctx: &Ctx,
-    mut props: Map<String, Value>,
+    props: P,
     geometry: Option<SiteGeometry>,
 ) -> Result<Site, InputError> {
     let id = text_prop(&props, "site")
@@ -540,10 +571,8 @@ fn site_from_parts(
         "position_source",
         "notified",
     ];
-    props.retain(|k, _| !KNOWN.contains(&k.as_str()));
     Ok(Site {
-        // An emptied map still holds its allocation: a million sites add up.
-        properties: if props.is_empty() { Map::new() } else { props },
+        properties: props.leftover(KNOWN),
         ..site
     })
 }

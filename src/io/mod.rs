@@ -7,6 +7,7 @@ pub mod atomic;
 pub mod basemap;
 pub mod csv;
 mod error;
+pub mod fxhash;
 pub mod geojson;
 pub mod layers;
 pub mod osm;

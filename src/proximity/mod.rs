@@ -67,6 +67,7 @@ pub struct ProximityRow {
 }
 
 mod index;
+mod packed;
 
 pub use index::{ecef, exact, SiteHit, SiteIndex};
 
@@ -227,11 +228,7 @@ fn candidates(
     match options.max_distance_m {
         None => index.nearest(sites, p).into_iter().collect(),
         Some(max) => {
-            let slack = spread_m
-                + sites
-                    .iter()
-                    .map(|s| s.position_uncertainty_m)
-                    .fold(0.0, f64::max);
+            let slack = spread_m + index.max_position_uncertainty_m();
             index
                 .within(sites, p, max + slack)
                 .into_iter()

@@ -6,12 +6,13 @@
 //! range, an unexpected shape, invalid JSON) is left to the general path,
 //! which gives the same result and the precise error message.
 
-use super::{check_lon_lat, id_from, polygon_from_rings, site_from_parts, Ctx};
+use super::{check_lon_lat, id_from, polygon_from_rings, site_from_parts, Ctx, Props};
 use crate::io::InputError;
 use crate::model::{Site, SiteGeometry};
 use geo_types::{Coord, MultiPolygon, Point};
 use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::fmt;
@@ -22,9 +23,52 @@ struct RawFeature<'a> {
     #[serde(rename = "type", borrow)]
     kind: Option<Cow<'a, str>>,
     id: Option<Value>,
-    properties: Option<Map<String, Value>>,
     #[serde(borrow)]
-    geometry: Option<RawGeometry<'a>>,
+    properties: Option<PropList<'a>>,
+    #[serde(borrow)]
+    geometry: Option<&'a RawValue>,
+}
+
+/// Properties in input order, names borrowed from the input (a name with
+/// escapes sends the feature to the general path).
+#[derive(Default)]
+struct PropList<'a>(Vec<(&'a str, Value)>);
+
+impl Props for PropList<'_> {
+    fn prop(&self, key: &str) -> Option<&Value> {
+        self.0.iter().rev().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    fn leftover(self, known: &[&str]) -> Map<String, Value> {
+        self.0
+            .into_iter()
+            .filter(|(k, _)| !known.contains(k))
+            .map(|(k, v)| (k.to_string(), v))
+            .collect()
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for PropList<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = PropList<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object of properties")
+            }
+            fn visit_map<M: de::MapAccess<'de>>(
+                self,
+                mut map: M,
+            ) -> Result<PropList<'a>, M::Error> {
+                let mut props = Vec::with_capacity(map.size_hint().unwrap_or(4));
+                while let Some((k, v)) = map.next_entry::<&'de str, Value>()? {
+                    props.push((k, v));
+                }
+                Ok(PropList(props))
+            }
+        }
+        d.deserialize_map(V(std::marker::PhantomData))
+    }
 }
 
 #[derive(Deserialize)]
@@ -35,7 +79,7 @@ struct RawGeometry<'a> {
 }
 
 /// GeoJSON `coordinates` of any nesting depth, lon/lat degrees.
-enum Coordinates {
+pub(super) enum Coordinates {
     Empty,
     Position(Coord<f64>),
     Line(Vec<Coord<f64>>),
@@ -53,14 +97,22 @@ pub(super) fn site(
     if raw.kind.as_deref() != Some("Feature") {
         return None;
     }
-    let g = raw.geometry?;
+    let g = raw.geometry?.get();
+    let (kind, coordinates) = match super::coords::geometry(g) {
+        Some((kind, c)) => (Cow::Borrowed(kind), c),
+        None => {
+            let g: RawGeometry = serde_json::from_str(g).ok()?;
+            (g.kind, g.coordinates?)
+        }
+    };
+    let props = raw.properties.unwrap_or_default();
     let ctx = Ctx {
         file,
         index,
-        id: id_from(raw.id.as_ref(), raw.properties.as_ref()),
+        id: id_from(raw.id.as_ref(), props.prop("id")),
     };
     let in_range = |ring: &[Coord<f64>]| ring.iter().all(|c| check_lon_lat(c.x, c.y).is_ok());
-    let geometry = match (g.kind.as_ref(), g.coordinates?) {
+    let geometry = match (kind.as_ref(), coordinates) {
         ("Point", Coordinates::Position(c)) if in_range(&[c]) => SiteGeometry::Point(Point(c)),
         ("Polygon", Coordinates::Polygon(rings)) if rings.iter().all(|r| in_range(r)) => {
             match polygon_from_rings(&ctx, rings, "geometry.coordinates") {
@@ -82,7 +134,7 @@ pub(super) fn site(
         }
         _ => return None,
     };
-    let site = site_from_parts(&ctx, raw.properties.unwrap_or_default(), Some(geometry));
+    let site = site_from_parts(&ctx, props, Some(geometry));
     Some(site.map(|s| (s, ctx.id)))
 }
 
@@ -180,10 +232,24 @@ struct Pos(Coord<f64>);
 
 impl<'de> Deserialize<'de> for Pos {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match Coordinates::deserialize(d)? {
-            Coordinates::Position(c) => Ok(Pos(c)),
-            _ => Err(de::Error::custom("expected a position")),
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Pos;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a position [longitude, latitude]")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Pos, A::Error> {
+                let x: f64 = seq
+                    .next_element()?
+                    .ok_or_else(|| de::Error::invalid_length(0, &self))?;
+                let y: f64 = seq
+                    .next_element()?
+                    .ok_or_else(|| de::Error::invalid_length(1, &self))?;
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Pos(Coord { x, y }))
+            }
         }
+        d.deserialize_seq(V)
     }
 }
 

@@ -1,0 +1,429 @@
+//! A packed, static R-tree over 3-D boxes in flat arrays.
+//!
+//! Items are ordered along a Hilbert curve (by a key the caller gives), then
+//! grouped [`NODE`] at a time, level by level, up to a single root: no
+//! pointers, no per-node allocation, and the whole tree is built by one sort.
+//! Boxes are stored as `f32` offsets from the data's centre, rounded outward,
+//! so a stored box always contains the box it was given (within a few
+//! millimetres for a country-sized extent) and distances to it remain lower
+//! bounds.
+//!
+//! Queries take their work space from the caller, so a query loop allocates
+//! nothing.
+
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+
+/// Children per node.
+pub const NODE: usize = 16;
+
+/// A box as `[min x, min y, min z, max x, max y, max z]`.
+pub type Box3 = [f64; 6];
+
+/// The tree.
+#[derive(Debug, Clone, Default)]
+pub struct PackedTree {
+    origin: [f64; 3],
+    /// Every node's box: the leaves (in curve order), then each level above.
+    boxes: Vec<[f32; 6]>,
+    /// The item in each leaf slot.
+    items: Vec<u32>,
+    /// Where each level starts in `boxes`, leaves first; a last entry closes the root level.
+    levels: Vec<usize>,
+}
+
+/// A node waiting in a nearest-first search: squared distance to its box.
+#[derive(Debug, Clone, Copy)]
+pub struct Pending {
+    d2: f64,
+    node: u32,
+    level: u8,
+}
+
+impl PartialEq for Pending {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Pending {}
+impl PartialOrd for Pending {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Pending {
+    /// Reversed, so `BinaryHeap` pops the nearest first; ties by node for determinism.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .d2
+            .total_cmp(&self.d2)
+            .then(other.node.cmp(&self.node))
+    }
+}
+
+impl PackedTree {
+    /// Builds the tree over `boxes`, ordered by `keys` (one per box; nearby
+    /// items should have nearby keys, e.g. a Hilbert index).
+    pub fn new(boxes: &[Box3], keys: &[u64]) -> Self {
+        assert_eq!(boxes.len(), keys.len());
+        assert!(
+            boxes.len() < u32::MAX as usize,
+            "too many items for a packed tree"
+        );
+        if boxes.is_empty() {
+            return PackedTree::default();
+        }
+        let mut origin = [0.0; 3];
+        for (k, o) in origin.iter_mut().enumerate() {
+            let lo = boxes.iter().map(|b| b[k]).fold(f64::INFINITY, f64::min);
+            let hi = boxes
+                .iter()
+                .map(|b| b[k + 3])
+                .fold(f64::NEG_INFINITY, f64::max);
+            *o = (lo + hi) / 2.0;
+        }
+        let mut items: Vec<u32> = (0..boxes.len() as u32).collect();
+        {
+            use rayon::slice::ParallelSliceMut;
+            items.par_sort_unstable_by_key(|&i| (keys[i as usize], i));
+        }
+        let mut stored: Vec<[f32; 6]> = items
+            .iter()
+            .map(|&i| {
+                let b = &boxes[i as usize];
+                [
+                    down(b[0] - origin[0]),
+                    down(b[1] - origin[1]),
+                    down(b[2] - origin[2]),
+                    up(b[3] - origin[0]),
+                    up(b[4] - origin[1]),
+                    up(b[5] - origin[2]),
+                ]
+            })
+            .collect();
+        let mut levels = vec![0, stored.len()];
+        while levels[levels.len() - 1] - levels[levels.len() - 2] > 1 {
+            let (start, end) = (levels[levels.len() - 2], levels[levels.len() - 1]);
+            for first in (start..end).step_by(NODE) {
+                let last = (first + NODE).min(end);
+                let mut b = stored[first];
+                for c in &stored[first + 1..last] {
+                    for k in 0..3 {
+                        b[k] = b[k].min(c[k]);
+                        b[k + 3] = b[k + 3].max(c[k + 3]);
+                    }
+                }
+                stored.push(b);
+            }
+            levels.push(stored.len());
+        }
+        PackedTree {
+            origin,
+            boxes: stored,
+            items,
+            levels,
+        }
+    }
+
+    /// Whether the tree holds no item.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Squared distance from `q` (relative to the origin) to node `g`'s box.
+    #[inline]
+    fn d2(&self, q: &[f64; 3], g: usize) -> f64 {
+        let b = &self.boxes[g];
+        let mut s = 0.0;
+        for k in 0..3 {
+            let (lo, hi) = (f64::from(b[k]), f64::from(b[k + 3]));
+            let d = if q[k] < lo {
+                lo - q[k]
+            } else if q[k] > hi {
+                q[k] - hi
+            } else {
+                0.0
+            };
+            s += d * d;
+        }
+        s
+    }
+
+    fn relative(&self, q: [f64; 3]) -> [f64; 3] {
+        [
+            q[0] - self.origin[0],
+            q[1] - self.origin[1],
+            q[2] - self.origin[2],
+        ]
+    }
+
+    /// The children of node `g` at `level` (> 0), as global indices.
+    #[inline]
+    fn children(&self, g: usize, level: usize) -> std::ops::Range<usize> {
+        let local = g - self.levels[level];
+        let (below, below_end) = (self.levels[level - 1], self.levels[level]);
+        let first = below + local * NODE;
+        first..(first + NODE).min(below_end)
+    }
+
+    /// Items in increasing order of the squared distance from `q` to their box,
+    /// with that distance; `heap` is work space (cleared first).
+    pub fn nearest<'a>(&'a self, q: [f64; 3], heap: &'a mut BinaryHeap<Pending>) -> Nearest<'a> {
+        heap.clear();
+        let q = self.relative(q);
+        if !self.is_empty() {
+            let top = self.levels.len() - 2;
+            let root = self.levels[top];
+            heap.push(Pending {
+                d2: self.d2(&q, root),
+                node: root as u32,
+                level: top as u8,
+            });
+        }
+        Nearest {
+            tree: self,
+            q,
+            heap,
+            limit: f64::INFINITY,
+        }
+    }
+
+    /// Items whose box is within squared distance `r2` of `q`, appended to
+    /// `out` in tree order; `stack` is work space.
+    pub fn within(&self, q: [f64; 3], r2: f64, stack: &mut Vec<(u32, u8)>, out: &mut Vec<u32>) {
+        stack.clear();
+        if self.is_empty() {
+            return;
+        }
+        let q = self.relative(q);
+        let top = self.levels.len() - 2;
+        stack.push((self.levels[top] as u32, top as u8));
+        while let Some((g, level)) = stack.pop() {
+            let (g, level) = (g as usize, level as usize);
+            if self.d2(&q, g) > r2 {
+                continue;
+            }
+            if level == 0 {
+                out.push(self.items[g]);
+            } else {
+                stack.extend(self.children(g, level).map(|c| (c as u32, level as u8 - 1)));
+            }
+        }
+    }
+}
+
+/// Nearest-first iterator over `(item, squared box distance)`.
+pub struct Nearest<'a> {
+    tree: &'a PackedTree,
+    q: [f64; 3],
+    heap: &'a mut BinaryHeap<Pending>,
+    limit: f64,
+}
+
+impl Nearest<'_> {
+    /// Stops the search at squared distance `d2`: boxes farther away are
+    /// never visited (nor returned).
+    pub fn limit(&mut self, d2: f64) {
+        self.limit = self.limit.min(d2);
+    }
+}
+
+impl Iterator for Nearest<'_> {
+    type Item = (usize, f64);
+
+    fn next(&mut self) -> Option<(usize, f64)> {
+        while let Some(Pending { d2, node, level }) = self.heap.pop() {
+            if d2 > self.limit {
+                self.heap.clear();
+                return None;
+            }
+            let (g, level) = (node as usize, level as usize);
+            if level == 0 {
+                return Some((self.tree.items[g] as usize, d2));
+            }
+            for c in self.tree.children(g, level) {
+                let d2 = self.tree.d2(&self.q, c);
+                if d2 <= self.limit {
+                    self.heap.push(Pending {
+                        d2,
+                        node: c as u32,
+                        level: level as u8 - 1,
+                    });
+                }
+            }
+        }
+        None
+    }
+}
+
+/// The largest `f32` not above `x`.
+fn down(x: f64) -> f32 {
+    let v = x as f32;
+    if f64::from(v) > x {
+        v - (v.abs() * f32::EPSILON).max(f32::MIN_POSITIVE)
+    } else {
+        v
+    }
+}
+
+/// The smallest `f32` not below `x`.
+fn up(x: f64) -> f32 {
+    -down(-x)
+}
+
+/// Position of `(x, y)` along a Hilbert curve filling a 2¹⁶ × 2¹⁶ grid.
+pub fn hilbert(x: u32, y: u32) -> u64 {
+    let (mut x, mut y) = (x & 0xFFFF, y & 0xFFFF);
+    let mut d: u64 = 0;
+    let mut s: u32 = 1 << 15;
+    while s > 0 {
+        let rx = u32::from(x & s > 0);
+        let ry = u32::from(y & s > 0);
+        d += u64::from(s) * u64::from(s) * u64::from((3 * rx) ^ ry);
+        // Rotate the quadrant so the curve stays continuous.
+        if ry == 0 {
+            if rx == 1 {
+                x = 0xFFFF - x;
+                y = 0xFFFF - y;
+            }
+            std::mem::swap(&mut x, &mut y);
+        }
+        s >>= 1;
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Squared distance from a point to a box, computed plainly.
+    fn box_d2(b: &Box3, q: [f64; 3]) -> f64 {
+        (0..3)
+            .map(|k| (b[k] - q[k]).max(0.0).max(q[k] - b[k + 3]).powi(2))
+            .sum()
+    }
+
+    fn random_boxes(n: usize, seed: u64) -> Vec<Box3> {
+        let mut s = seed;
+        let mut next = move || {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (s >> 11) as f64 / (1u64 << 53) as f64
+        };
+        (0..n)
+            .map(|_| {
+                let c = [
+                    3.8e6 + next() * 5e4,
+                    2.2e6 + next() * 5e4,
+                    4.9e6 + next() * 5e4,
+                ];
+                let h = [next() * 30.0, next() * 30.0, next() * 30.0];
+                [
+                    c[0] - h[0],
+                    c[1] - h[1],
+                    c[2] - h[2],
+                    c[0] + h[0],
+                    c[1] + h[1],
+                    c[2] + h[2],
+                ]
+            })
+            .collect()
+    }
+
+    fn keys(boxes: &[Box3]) -> Vec<u64> {
+        boxes
+            .iter()
+            .map(|b| hilbert((b[0] as u32) >> 4, (b[1] as u32) >> 4))
+            .collect()
+    }
+
+    #[test]
+    fn nearest_order_matches_brute_force() {
+        for n in [0, 1, 15, 16, 17, 300, 5000] {
+            let boxes = random_boxes(n, n as u64 + 1);
+            let tree = PackedTree::new(&boxes, &keys(&boxes));
+            let mut heap = BinaryHeap::new();
+            for (k, q) in random_boxes(20, 99).iter().enumerate() {
+                let q = [q[0], q[1], q[2]];
+                let got: Vec<(usize, f64)> = tree.nearest(q, &mut heap).collect();
+                assert_eq!(got.len(), n);
+                // Distances never decrease, and are lower bounds within f32 rounding.
+                for w in got.windows(2) {
+                    assert!(w[0].1 <= w[1].1, "query {k}: order");
+                }
+                let mut brute: Vec<f64> = boxes.iter().map(|b| box_d2(b, q)).collect();
+                brute.sort_by(f64::total_cmp);
+                for ((item, d2), want) in got.iter().zip(&brute) {
+                    assert!(*d2 <= box_d2(&boxes[*item], q) + 1e-9);
+                    assert!(
+                        (d2.sqrt() - want.sqrt()).abs() < 0.05,
+                        "{} vs {}",
+                        d2.sqrt(),
+                        want.sqrt()
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn within_matches_brute_force() {
+        let boxes = random_boxes(3000, 5);
+        let tree = PackedTree::new(&boxes, &keys(&boxes));
+        let (mut stack, mut out) = (Vec::new(), Vec::new());
+        for q in random_boxes(30, 77) {
+            let q = [q[0], q[1], q[2]];
+            for r in [0.0, 100.0, 2000.0] {
+                out.clear();
+                tree.within(q, r * r, &mut stack, &mut out);
+                out.sort_unstable();
+                // Everything truly within is found; extras only within f32 rounding.
+                for (i, b) in boxes.iter().enumerate() {
+                    let d = box_d2(b, q).sqrt();
+                    if d <= r {
+                        assert!(
+                            out.binary_search(&(i as u32)).is_ok(),
+                            "missed {i} at {d} m (r {r})"
+                        );
+                    } else if out.binary_search(&(i as u32)).is_ok() {
+                        assert!(d - r < 0.05, "{i} at {d} m found for r {r}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn stored_boxes_contain_the_given_ones() {
+        for x in [
+            0.0,
+            1e-9,
+            -1e-9,
+            1_234.567_891_234,
+            -6_378_137.000_000_1,
+            0.1,
+            -0.1,
+        ] {
+            assert!(f64::from(down(x)) <= x && f64::from(up(x)) >= x, "{x}");
+        }
+    }
+
+    #[test]
+    fn hilbert_visits_neighbours_in_turn() {
+        // On a 4 × 4 corner of the grid the curve moves one cell at a time.
+        let mut cells: Vec<(u64, u32, u32)> = (0..4)
+            .flat_map(|x| (0..4).map(move |y| (hilbert(x, y), x, y)))
+            .collect();
+        cells.sort();
+        assert_eq!(
+            cells.iter().map(|c| c.0).collect::<Vec<_>>(),
+            (0..16).collect::<Vec<_>>()
+        );
+        for w in cells.windows(2) {
+            let step = w[0].1.abs_diff(w[1].1) + w[0].2.abs_diff(w[1].2);
+            assert_eq!(step, 1, "{w:?}");
+        }
+    }
+}
