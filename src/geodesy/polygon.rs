@@ -165,19 +165,8 @@ fn signed_area2(ring: &LineString<f64>) -> f64 {
 /// ```
 pub fn point_to_polygon(p: Point<f64>, poly: &Polygon<f64>) -> PolygonNearest {
     let frame = LocalFrame::new(p);
-    let mut crossings = false;
-    let mut min_upper = f64::INFINITY;
-    for (_, ring) in rings(poly) {
-        for w in ring.0.windows(2) {
-            let (ax, ay) = frame.project(w[0]);
-            let (bx, by) = frame.project(w[1]);
-            if (ay > 0.0) != (by > 0.0) && 0.0 < (bx - ax) * (-ay) / (by - ay) + ax {
-                crossings = !crossings;
-            }
-            let (_, upper) = edge_bounds(&frame, ax, ay, bx, by);
-            min_upper = min_upper.min(upper);
-        }
-    }
+    let scan = scan_edges(&frame, poly);
+    let (crossings, min_upper) = (scan.crossings, scan.upper);
     let mut best: Option<(EdgeNearest, bool, &LineString<f64>, f64)> = None;
     let mut bound = min_upper;
     for (exterior, ring) in rings(poly) {
@@ -257,27 +246,48 @@ pub fn point_to_polygon(p: Point<f64>, poly: &Polygon<f64>) -> PolygonNearest {
 /// assert!(upper - lower < 0.05, "{lower} {upper}"); // a few millimetres either side at 70 m
 /// ```
 pub fn polygon_distance_bounds(frame: &LocalFrame, poly: &Polygon<f64>) -> (f64, f64) {
-    let mut crossings = false;
-    let (mut lower, mut upper) = (f64::INFINITY, f64::INFINITY);
-    let mut maybe_on_edge = false;
+    let scan = scan_edges(frame, poly);
+    let lower = if scan.crossings || scan.near_edge {
+        0.0
+    } else {
+        scan.lower
+    };
+    (lower, scan.upper)
+}
+
+/// What one pass over a polygon's edges in the local frame tells.
+struct EdgeScan {
+    /// Planar parity test: the origin is inside the straight-edged polygon.
+    crossings: bool,
+    /// Smallest lower and upper bounds on the distance to an edge, metres.
+    lower: f64,
+    upper: f64,
+    /// Some edge may be closer than its sag, where parity is not to be trusted.
+    near_edge: bool,
+}
+
+fn scan_edges(frame: &LocalFrame, poly: &Polygon<f64>) -> EdgeScan {
+    let mut scan = EdgeScan {
+        crossings: false,
+        lower: f64::INFINITY,
+        upper: f64::INFINITY,
+        near_edge: false,
+    };
     for (_, ring) in rings(poly) {
         for w in ring.0.windows(2) {
             let (ax, ay) = frame.project(w[0]);
             let (bx, by) = frame.project(w[1]);
             if (ay > 0.0) != (by > 0.0) && 0.0 < (bx - ax) * (-ay) / (by - ay) + ax {
-                crossings = !crossings;
+                scan.crossings = !scan.crossings;
             }
             let (lo, hi) = edge_bounds(frame, ax, ay, bx, by);
-            maybe_on_edge |=
+            scan.near_edge |=
                 lo < frame.sag_m(((bx - ax) * (bx - ax) + (by - ay) * (by - ay)).sqrt());
-            lower = lower.min(lo);
-            upper = upper.min(hi);
+            scan.lower = scan.lower.min(lo);
+            scan.upper = scan.upper.min(hi);
         }
     }
-    if crossings || maybe_on_edge {
-        lower = 0.0;
-    }
-    (lower, upper)
+    scan
 }
 
 /// Lower and upper bounds on the true distance to an edge from its planar distance.
