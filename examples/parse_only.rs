@@ -19,7 +19,9 @@ fn main() -> anyhow::Result<()> {
     match mode.as_str() {
         "tool" => {
             let input = InputArgs {
-                sites: PathBuf::from(sites),
+                sites: Some(PathBuf::from(sites)),
+                sites_osm: None,
+                tag: Vec::new(),
                 incidents: PathBuf::from(incidents),
                 lat_col: None,
                 lon_col: None,

@@ -1,18 +1,37 @@
 //! The input options every subcommand shares: sites and incidents files.
 
+use super::UsageError;
 use crate::io::csv::CsvColumns;
+use crate::io::osm::TagFilter;
 use crate::io::{self, InputError};
 use crate::model::{Incident, Site};
 use clap::Args;
-use std::path::{Path, PathBuf};
+use std::io::{BufRead, Read};
+use std::path::PathBuf;
 
 /// Sites and incidents to read.
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
-    /// Protected sites: GeoJSON FeatureCollection (Point, Polygon or MultiPolygon features).
-    #[arg(long, value_name = "FILE")]
-    pub sites: PathBuf,
-    /// Incidents: GeoJSON FeatureCollection, or CSV with latitude/longitude columns.
+    /// Protected sites: GeoJSON FeatureCollection (Point, Polygon or MultiPolygon
+    /// features), or one Feature per line for .geojsonl/.ndjson/.geojsons names.
+    #[arg(
+        long,
+        value_name = "FILE",
+        required_unless_present = "sites_osm",
+        conflicts_with = "sites_osm"
+    )]
+    pub sites: Option<PathBuf>,
+    /// Protected sites from an OpenStreetMap extract (.osm.pbf): the nodes, closed
+    /// ways and multipolygon relations that match a --tag.
+    #[arg(long, value_name = "FILE", requires = "tag")]
+    pub sites_osm: Option<PathBuf>,
+    /// With --sites-osm: keep elements with this tag, e.g. `building`,
+    /// `amenity=embassy`, `office=diplomatic` (repeat for any of several).
+    #[arg(long, value_name = "KEY[=VALUE]", requires = "sites_osm")]
+    pub tag: Vec<String>,
+    /// Incidents: GeoJSON FeatureCollection, newline-delimited GeoJSON or RFC 8142
+    /// text sequence, or CSV with latitude/longitude columns; `-` reads standard
+    /// input as it comes (GeoJSON or CSV, told apart by the first character).
     #[arg(long, value_name = "FILE")]
     pub incidents: PathBuf,
     /// CSV incidents: name of the latitude column (default: latitude, lat or y).
@@ -40,16 +59,99 @@ pub struct LoadedCase {
 
 impl InputArgs {
     /// Reads both files.
-    pub fn load(&self) -> Result<LoadedCase, InputError> {
-        let sites = io::geojson::read_sites(&self.sites)?;
+    pub fn load(&self) -> anyhow::Result<LoadedCase> {
+        let sites = self.load_sites()?;
+        let mut incidents = Vec::new();
+        self.for_each_incident_batch(&sites, |batch| {
+            incidents.extend(batch);
+            Ok(())
+        })?;
+        Ok(LoadedCase { sites, incidents })
+    }
+
+    /// Reads the sites (GeoJSON, or OpenStreetMap with warnings about skipped
+    /// elements on standard error).
+    pub fn load_sites(&self) -> anyhow::Result<Vec<Site>> {
+        let (sites, name) = match (&self.sites, &self.sites_osm) {
+            (_, Some(osm)) => {
+                let filters = self
+                    .tag
+                    .iter()
+                    .map(|t| t.parse::<TagFilter>())
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| UsageError(e.to_string()))?;
+                let read = io::osm::read_sites(osm, &filters)
+                    .map_err(|e| InputError::file(&osm.display().to_string(), e.to_string()))?;
+                for w in &read.warnings {
+                    eprintln!("warning: {}: {w}", osm.display());
+                }
+                (read.sites, osm)
+            }
+            (Some(path), None) => (io::geojson::read_sites(path)?, path),
+            (None, None) => {
+                return Err(UsageError(
+                    "give --sites FILE or --sites-osm FILE --tag KEY[=VALUE]".into(),
+                )
+                .into())
+            }
+        };
         if sites.is_empty() {
             return Err(InputError::file(
-                &self.sites.display().to_string(),
+                &name.display().to_string(),
                 "has no features: there is nothing to measure against; check that this is the sites file",
-            ));
+            )
+            .into());
         }
-        let incidents = read_incidents(&self.incidents, &sites, &self.columns())?;
-        Ok(LoadedCase { sites, incidents })
+        Ok(sites)
+    }
+
+    /// Reads the incidents a batch at a time, handing each batch to `f` as
+    /// soon as it is read (so standard input is processed as it comes).
+    pub fn for_each_incident_batch(
+        &self,
+        sites: &[Site],
+        f: impl FnMut(Vec<Incident>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let path = &self.incidents;
+        if path.as_os_str() == "-" {
+            // No bigger than the readers' own requests, so that they read the
+            // pipe directly and see when it has nothing more for now.
+            let mut stdin = std::io::BufReader::with_capacity(8 << 10, std::io::stdin());
+            let first = stdin
+                .fill_buf()
+                .map_err(|e| InputError::file("standard input", format!("cannot be read ({e})")))?;
+            let geojson = first
+                .iter()
+                .find(|b| !b.is_ascii_whitespace())
+                .is_some_and(|b| matches!(b, b'{' | 0x1E));
+            return if geojson {
+                geojson_batches(
+                    io::geojson::IncidentBatches::new(stdin, "standard input", sites, true),
+                    f,
+                )
+            } else {
+                csv_batches(stdin, "standard input", &self.columns(), f)
+            };
+        }
+        let name = path.display().to_string();
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let open = || io::geojson::open(path);
+        match ext.as_str() {
+            "csv" => csv_batches(open()?, &name, &self.columns(), f),
+            "geojson" | "json" | "geojsonl" | "geojsons" | "geojsonseq" | "ndjson" | "jsonl" => {
+                let sequence = io::geojson::is_sequence_name(path);
+                geojson_batches(io::geojson::IncidentBatches::new(open()?, &name, sites, sequence), f)
+            }
+            _ => Err(InputError::file(
+                &name,
+                "unknown format: use .geojson (or .json, .geojsonl, .ndjson) or .csv, or `-` for standard input",
+            )
+            .into()),
+        }
     }
 
     /// Reads both files and computes the proximity rows (nearest site, or
@@ -78,29 +180,57 @@ impl InputArgs {
     }
 }
 
-/// Reads incidents from GeoJSON or CSV, chosen by extension.
-pub fn read_incidents(
-    path: &Path,
-    sites: &[Site],
+/// Incidents handed on from GeoJSON as they are read.
+fn geojson_batches<R: Read>(
+    mut batches: io::geojson::IncidentBatches<'_, R>,
+    mut f: impl FnMut(Vec<Incident>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    while let Some(batch) = batches.next_batch()? {
+        f(batch)?;
+    }
+    Ok(())
+}
+
+/// Incidents handed on from CSV in batches as they are read.
+fn csv_batches(
+    reader: impl Read,
+    name: &str,
     columns: &CsvColumns,
-) -> Result<Vec<Incident>, InputError> {
-    let name = path.display().to_string();
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    match ext.as_str() {
-        "csv" => {
-            let file = std::fs::File::open(path).map_err(|e| {
-                InputError::file(&name, format!("cannot be opened ({e}): check the path"))
-            })?;
-            io::csv::read_incidents(std::io::BufReader::new(file), &name, columns)
+    mut f: impl FnMut(Vec<Incident>) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    /// Rows handed on at once.
+    const BATCH: usize = 4096;
+    let drained = std::cell::Cell::new(false);
+    let reader = Watch {
+        inner: reader,
+        drained: &drained,
+    };
+    let mut batch = Vec::with_capacity(BATCH);
+    io::csv::for_each_incident(reader, name, columns, |incident| {
+        batch.push(incident);
+        // When the source has nothing more for now, what was read goes out now.
+        if batch.len() == BATCH || drained.get() {
+            f(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))?;
         }
-        "geojson" | "json" => io::geojson::read_incidents(path, sites),
-        _ => Err(InputError::file(
-            &name,
-            "unknown format: use .geojson (or .json) or .csv",
-        )),
+        Ok::<(), anyhow::Error>(())
+    })?;
+    if !batch.is_empty() {
+        f(batch)?;
+    }
+    Ok(())
+}
+
+/// A reader that notes when a read gave less than asked (a live stream with
+/// nothing more for now).
+struct Watch<'a, R> {
+    inner: R,
+    drained: &'a std::cell::Cell<bool>,
+}
+
+impl<R: Read> Read for Watch<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.drained.set(n < buf.len());
+        Ok(n)
     }
 }

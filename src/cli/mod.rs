@@ -2,6 +2,7 @@
 
 mod input;
 mod layers;
+mod progress;
 mod proximity;
 mod render;
 mod report;

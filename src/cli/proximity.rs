@@ -1,18 +1,24 @@
 //! `impactmap proximity`: the proximity table.
 
+use super::progress::Progress;
 use super::{InputArgs, UsageError};
 use crate::io::atomic::write_atomic;
-use crate::io::table::{write_table, TableFormat};
-use crate::model::StepLength;
+use crate::io::table::{cells, write_table, TableFormat, COLUMNS};
+use crate::model::{Incident, Site, StepLength};
+use crate::proximity::{rows_for, Options, ProximityRow, SiteIndex, UnknownSite};
 use anyhow::Context;
 use clap::Args;
-use std::io::IsTerminal;
+use rayon::prelude::*;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 pub(super) const EXAMPLES: &str = "Examples:
   impactmap proximity --sites geodata/azerbaijan-missions/sites.geojson \\
       --incidents geodata/azerbaijan-missions/incidents.geojson
-  impactmap proximity --sites sites.geojson --incidents acled.csv --max-distance 500 -o near.csv";
+  impactmap proximity --sites sites.geojson --incidents acled.csv --max-distance 500 -o near.csv
+  impactmap proximity --sites-osm ukraine.osm.pbf --tag building --tag amenity=embassy \\
+      --incidents strikes.geojsonl -o nearest.csv
+  tail -f strikes.geojsonl | impactmap proximity --sites sites.geojson --incidents - > nearest.csv";
 
 /// Options of `impactmap proximity`.
 #[derive(Debug, Clone, Args)]
@@ -27,8 +33,12 @@ pub struct ProximityArgs {
     #[arg(long, value_name = "MIN,NOMINAL,MAX", default_value = "0.6,0.75,0.9", value_parser = StepLength::parse)]
     pub steps_m: StepLength,
     /// Output file: .csv, .json or .md; `-` or none prints a table on a terminal and CSV in a pipe.
+    /// CSV rows are written as the incidents are read.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// No progress bar (it is shown only when standard error is a terminal).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 /// Runs the command.
@@ -41,30 +51,123 @@ pub fn run(args: &ProximityArgs) -> anyhow::Result<()> {
             .into());
         }
     }
-    let (case, rows) = args.input.load_with_rows(args.max_distance, args.steps_m)?;
-    match args.output.as_ref().filter(|p| p.as_os_str() != "-") {
-        Some(path) => {
-            let format = TableFormat::from_path(path).ok_or_else(|| {
-                UsageError(format!(
-                    "{}: unknown output format: use .csv, .json or .md",
-                    path.display()
-                ))
-            })?;
-            write_atomic(path, |w| {
-                write_table(w, format, &rows, &case.sites, &case.incidents)
-            })
-            .with_context(|| format!("cannot write {}", path.display()))?;
+    let target = args.output.as_ref().filter(|p| p.as_os_str() != "-");
+    let format = match target {
+        Some(path) => TableFormat::from_path(path).ok_or_else(|| {
+            UsageError(format!(
+                "{}: unknown output format: use .csv, .json or .md",
+                path.display()
+            ))
+        })?,
+        None if std::io::stdout().is_terminal() => TableFormat::Terminal,
+        None => TableFormat::Csv,
+    };
+    let progress = Progress::new(args.quiet);
+    progress.phase("reading sites");
+    let sites = args.input.load_sites()?;
+    progress.phase("indexing sites");
+    let index = SiteIndex::new(&sites);
+    let options = Options {
+        max_distance_m: args.max_distance,
+        steps: args.steps_m,
+    };
+    progress.phase("incidents");
+    let result = match (format, target) {
+        (TableFormat::Csv, Some(path)) => {
+            // Errors met while streaming: kept here, so the temporary file is dropped.
+            let mut failure = None;
+            let written = write_atomic(path, |w| {
+                stream_csv(w, &args.input, &sites, &index, &options, &progress).map_err(|e| {
+                    failure = Some(e);
+                    std::io::Error::other("stopped")
+                })
+            });
+            match (written, failure) {
+                (_, Some(e)) => Err(e),
+                (Err(e), None) => {
+                    Err(anyhow::Error::new(e).context(format!("cannot write {}", path.display())))
+                }
+                (Ok(()), None) => Ok(()),
+            }
         }
-        None => {
+        (TableFormat::Csv, None) => {
             let stdout = std::io::stdout();
-            let format = if stdout.is_terminal() {
-                TableFormat::Terminal
-            } else {
-                TableFormat::Csv
-            };
             let mut lock = stdout.lock();
-            write_table(&mut lock, format, &rows, &case.sites, &case.incidents)?;
+            stream_csv(&mut lock, &args.input, &sites, &index, &options, &progress)
         }
-    }
+        _ => {
+            let mut incidents = Vec::new();
+            let mut rows = Vec::new();
+            args.input.for_each_incident_batch(&sites, |batch| {
+                let first = incidents.len();
+                for mut row in batch_rows(&index, &sites, &batch, &options)? {
+                    row.incident += first;
+                    rows.push(row);
+                }
+                progress.advance(batch.len());
+                incidents.extend(batch);
+                Ok(())
+            })?;
+            match target {
+                Some(path) => {
+                    write_atomic(path, |w| write_table(w, format, &rows, &sites, &incidents))
+                        .with_context(|| format!("cannot write {}", path.display()))
+                }
+                None => {
+                    let stdout = std::io::stdout();
+                    let mut lock = stdout.lock();
+                    write_table(&mut lock, format, &rows, &sites, &incidents).map_err(Into::into)
+                }
+            }
+        }
+    };
+    progress.finish();
+    // The process ends here: handing a million sites back to the allocator one
+    // by one would only delay the exit.
+    std::mem::forget(index);
+    std::mem::forget(sites);
+    result
+}
+
+/// Reads incidents batch by batch and writes their CSV rows as they come.
+fn stream_csv(
+    w: &mut dyn Write,
+    input: &InputArgs,
+    sites: &[Site],
+    index: &SiteIndex,
+    options: &Options,
+    progress: &Progress,
+) -> anyhow::Result<()> {
+    let mut out = ::csv::Writer::from_writer(w);
+    out.write_record(COLUMNS)?;
+    input.for_each_incident_batch(sites, |batch| {
+        for row in batch_rows(index, sites, &batch, options)? {
+            out.write_record(cells(&row, sites, &batch))?;
+        }
+        // A slow stream's rows go out now, not when a buffer fills.
+        out.flush()?;
+        progress.advance(batch.len());
+        Ok(())
+    })?;
+    out.flush()?;
     Ok(())
+}
+
+/// The rows of a batch of incidents, computed in parallel, in incident order.
+fn batch_rows(
+    index: &SiteIndex,
+    sites: &[Site],
+    incidents: &[Incident],
+    options: &Options,
+) -> Result<Vec<ProximityRow>, UnknownSite> {
+    let per_incident: Vec<Result<Vec<ProximityRow>, UnknownSite>> = incidents
+        .par_iter()
+        .enumerate()
+        .map(|(i, incident)| rows_for(index, sites, i, incident, options))
+        .collect();
+    let mut rows = Vec::with_capacity(incidents.len());
+    for r in per_incident {
+        rows.extend(r?);
+    }
+    Ok(rows)
 }

@@ -1,12 +1,12 @@
 //! Incidents from CSV: one row per incident with latitude/longitude columns
 //! (common names such as ACLED's are recognised; others are named by the caller).
 
+use super::fxhash::FxHashMap;
 use super::geojson::check_lon_lat;
 use super::InputError;
 use crate::model::{DateSpan, Incident, Location, Source, TimePrecision, WeaponCategory};
 use geo_types::Point;
 use serde_json::{Map, Value};
-use std::collections::HashMap;
 use std::io::Read;
 
 /// Column names to use instead of the recognised defaults.
@@ -33,6 +33,22 @@ pub fn read_incidents<R: Read>(
     file: &str,
     columns: &CsvColumns,
 ) -> Result<Vec<Incident>, InputError> {
+    let mut out = Vec::new();
+    for_each_incident(reader, file, columns, |incident| {
+        out.push(incident);
+        Ok::<(), InputError>(())
+    })?;
+    Ok(out)
+}
+
+/// Reads incidents from CSV one row at a time, handing each to `f` as soon as
+/// it is read (for streams); stops at the first error, the reader's or `f`'s.
+pub fn for_each_incident<R: Read, E: From<InputError>>(
+    reader: R,
+    file: &str,
+    columns: &CsvColumns,
+    mut f: impl FnMut(Incident) -> Result<(), E>,
+) -> Result<(), E> {
     let mut rdr = ::csv::ReaderBuilder::new()
         .flexible(false)
         .trim(::csv::Trim::All)
@@ -100,8 +116,7 @@ pub fn read_incidents<R: Read>(
     let desc_i = optional(&["description", "notes"]);
     let src_i = optional(&["source", "sources"]);
 
-    let mut out = Vec::new();
-    let mut seen: HashMap<String, u64> = HashMap::new();
+    let mut seen: FxHashMap<String, u64> = FxHashMap::default();
     for record in rdr.records() {
         let record = record.map_err(|e| {
             let line = e.position().map(|p| p.line()).unwrap_or(0);
@@ -123,7 +138,8 @@ pub fn read_incidents<R: Read>(
                 &at,
                 Some(&headers[id_i]),
                 "empty identifier: give each row an id",
-            ));
+            )
+            .into());
         }
         if let Some(first) = seen.insert(id.clone(), line) {
             return Err(InputError::at(
@@ -131,7 +147,8 @@ pub fn read_incidents<R: Read>(
                 &at,
                 Some(&headers[id_i]),
                 format!("duplicate id `{id}` (also line {first})"),
-            ));
+            )
+            .into());
         }
         let number = |i: usize| -> Result<f64, InputError> {
             cell(i)
@@ -219,7 +236,7 @@ pub fn read_incidents<R: Read>(
                 properties.insert(h.to_string(), Value::String(cell(i).to_string()));
             }
         }
-        out.push(Incident {
+        f(Incident {
             id,
             time_precision: start.precision,
             start,
@@ -243,9 +260,9 @@ pub fn read_incidents<R: Read>(
                 uncertainty_m,
             },
             properties,
-        });
+        })?;
     }
-    Ok(out)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -189,6 +189,8 @@ pub struct FeatureStream<R> {
     /// Bytes dropped from the front of `buf` (handed out in batches).
     consumed: usize,
     eof: bool,
+    /// The last read gave less than asked: the source has nothing more for now.
+    drained: bool,
     st: St,
     skip: Skip,
     /// Start (in `buf`) of the item being scanned: key, value, feature or top-level object.
@@ -219,6 +221,7 @@ impl<R: Read> FeatureStream<R> {
             pos: 0,
             consumed: 0,
             eof: false,
+            drained: false,
             st: St::Top,
             skip: Skip::default(),
             item_start: 0,
@@ -247,12 +250,17 @@ impl<R: Read> FeatureStream<R> {
         &self.members
     }
 
-    /// The next batch of complete features; an empty batch at the end of the input.
+    /// The next batch of complete features; an empty batch at the end of the
+    /// input. A batch is handed out when it is big enough, or as soon as the
+    /// source has no more for now (a live stream is answered as it comes).
     pub fn next_batch(&mut self) -> Result<Batch, FrameError> {
         loop {
             self.scan()?;
             let ready_bytes = self.ready.last().map_or(0, |f| f.range.end);
-            if self.eof || ready_bytes >= self.batch_bytes {
+            if self.eof
+                || ready_bytes >= self.batch_bytes
+                || (self.drained && !self.ready.is_empty())
+            {
                 if self.eof {
                     self.finish()?;
                 }
@@ -279,6 +287,7 @@ impl<R: Read> FeatureStream<R> {
         };
         self.buf.truncate(old + n);
         self.eof = n == 0;
+        self.drained = n < want;
         Ok(())
     }
 
