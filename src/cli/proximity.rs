@@ -140,6 +140,7 @@ fn stream_csv(
 ) -> anyhow::Result<()> {
     let mut out = ::csv::Writer::from_writer(w);
     out.write_record(COLUMNS)?;
+    out.flush()?;
     input.for_each_incident_batch(sites, |batch| {
         for row in batch_rows(index, sites, &batch, options)? {
             out.write_record(cells(&row, sites, &batch))?;
