@@ -45,7 +45,10 @@ fi
 VENV="$OUT/venv"
 if [ ! -x "$VENV/bin/python" ] || ! "$VENV/bin/python" -c "import geopandas, pyogrio" 2>/dev/null; then
   echo "== install GeoPandas $GEOPANDAS_VERSION into $VENV"
-  python3 -m venv "$VENV"
+  python3 -m venv "$VENV" || {
+    echo "python3 cannot make a virtual environment: on Debian, apt-get install python3-venv" >&2
+    exit 1
+  }
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "geopandas==$GEOPANDAS_VERSION" pyogrio pyproj
 fi
 PY="$VENV/bin/python"
