@@ -330,7 +330,7 @@ mod tests {
             format!(r#"{{"typ\u0065":"Feature","geometry":{g}}}"#),
             format!(r#"{{"type":"Feature","bbox":[1,2,,"geometry":{g}}}"#),
             r#"{"type":"Feature","geometry":null}"#.to_string(),
-            format!(r#"{{"type":"Feature","properties":{{}}}}"#),
+            r#"{"type":"Feature","properties":{}}"#.to_string(),
         ] {
             assert!(feature(&t).is_none(), "{t}");
         }
