@@ -23,20 +23,57 @@ pub(super) fn geometry(text: &str) -> Option<(&str, Coordinates)> {
         b: text.as_bytes(),
         i: 0,
     };
-    r.byte(b'{')?;
-    r.member("type")?;
-    let kind = r.string().and_then(|k| std::str::from_utf8(k).ok())?;
-    r.byte(b',')?;
-    r.member("coordinates")?;
-    let coordinates = match kind {
-        "Point" => Coordinates::Position(r.position()?),
-        "Polygon" => Coordinates::Polygon(r.list(Reader::ring)?),
-        "MultiPolygon" => Coordinates::Multi(r.list(|r| r.list(Reader::ring))?),
-        _ => return None,
-    };
-    r.byte(b'}')?;
+    let g = r.geometry()?;
     r.ws();
-    (r.i == r.b.len()).then_some((kind, coordinates))
+    (r.i == r.b.len()).then_some(g)
+}
+
+/// A Feature's members as far as a site needs them: the raw JSON text of its
+/// `id` and `properties`, and its geometry read.
+pub(super) struct FeatureText<'a> {
+    pub id: Option<&'a str>,
+    pub properties: Option<&'a str>,
+    pub geometry: (&'a str, Coordinates),
+}
+
+/// Splits a Feature object's text into its members, reading the geometry on
+/// the way; `None` for anything unusual (a repeated or escaped member name, a
+/// type other than `Feature`, a geometry it does not read).
+pub(super) fn feature(text: &str) -> Option<FeatureText<'_>> {
+    let mut r = Reader {
+        b: text.as_bytes(),
+        i: 0,
+    };
+    r.byte(b'{')?;
+    let (mut kind, mut id, mut properties, mut geometry) = (None, None, None, None);
+    loop {
+        let key = r.string()?;
+        r.byte(b':')?;
+        match key {
+            b"type" if kind.is_none() => kind = Some(r.string()?),
+            b"id" if id.is_none() => id = Some(r.raw_value(text)?),
+            b"properties" if properties.is_none() => properties = Some(r.raw_value(text)?),
+            b"geometry" if geometry.is_none() => geometry = Some(r.geometry()?),
+            b"type" | b"id" | b"properties" | b"geometry" => return None,
+            _ => {
+                // Checked as the general path would check it.
+                serde_json::from_str::<serde::de::IgnoredAny>(r.raw_value(text)?).ok()?;
+            }
+        }
+        match r.peek()? {
+            b',' => r.i += 1,
+            b'}' => break,
+            _ => return None,
+        }
+    }
+    r.i += 1;
+    r.ws();
+    (r.i == r.b.len() && kind == Some(b"Feature")).then_some(())?;
+    Some(FeatureText {
+        id,
+        properties,
+        geometry: geometry?,
+    })
 }
 
 struct Reader<'a> {
@@ -45,6 +82,63 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    /// `{"type": …, "coordinates": […]}`, in that order.
+    fn geometry(&mut self) -> Option<(&'a str, Coordinates)> {
+        self.byte(b'{')?;
+        self.member("type")?;
+        let kind = self.string().and_then(|k| std::str::from_utf8(k).ok())?;
+        self.byte(b',')?;
+        self.member("coordinates")?;
+        let coordinates = match kind {
+            "Point" => Coordinates::Position(self.position()?),
+            "Polygon" => Coordinates::Polygon(self.list(Reader::ring)?),
+            "MultiPolygon" => Coordinates::Multi(self.list(|r| r.list(Reader::ring))?),
+            _ => return None,
+        };
+        self.byte(b'}')?;
+        Some((kind, coordinates))
+    }
+
+    /// The text of the JSON value that starts here (its syntax is left to
+    /// whoever parses it); `text` is the whole input.
+    fn raw_value(&mut self, text: &'a str) -> Option<&'a str> {
+        self.ws();
+        let start = self.i;
+        let (mut depth, mut in_str, mut esc) = (0usize, false, false);
+        while let Some(&c) = self.b.get(self.i) {
+            if in_str {
+                if esc {
+                    esc = false;
+                } else if c == b'\\' {
+                    esc = true;
+                } else if c == b'"' {
+                    in_str = false;
+                    if depth == 0 {
+                        self.i += 1;
+                        break;
+                    }
+                }
+            } else {
+                match c {
+                    b'"' => in_str = true,
+                    b'{' | b'[' => depth += 1,
+                    b'}' | b']' if depth == 0 => break,
+                    b'}' | b']' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            self.i += 1;
+                            break;
+                        }
+                    }
+                    b',' if depth == 0 => break,
+                    _ => {}
+                }
+            }
+            self.i += 1;
+        }
+        let value = text.get(start..self.i)?.trim_end();
+        (!value.is_empty()).then_some(value)
+    }
     fn ws(&mut self) {
         while self.i < self.b.len() && matches!(self.b[self.i], b' ' | b'\t' | b'\n' | b'\r') {
             self.i += 1;
@@ -208,6 +302,37 @@ mod tests {
             for (x, y) in a.iter().zip(&b) {
                 assert_eq!(x.to_bits(), y.to_bits(), "{t}: {x} vs {y}");
             }
+        }
+    }
+
+    #[test]
+    fn splits_features_in_any_member_order() {
+        let g = r#"{"type":"Point","coordinates":[30.5,50.25]}"#;
+        for t in [
+            format!(
+                r#"{{"type":"Feature","id":"a","properties":{{"k":[1,"}}"]}},"geometry":{g}}}"#
+            ),
+            format!(
+                r#"{{ "geometry" : {g} , "bbox":[1,2,3,4], "properties" : {{"k":[1,"}}"]}}, "id" : "a", "type":"Feature" }}"#
+            ),
+        ] {
+            let f = feature(&t).unwrap_or_else(|| panic!("{t}"));
+            assert_eq!(f.id, Some(r#""a""#));
+            assert_eq!(f.properties, Some(r#"{"k":[1,"}"]}"#));
+            assert!(matches!(
+                f.geometry,
+                ("Point", Coordinates::Position(Coord { x: 30.5, y: 50.25 }))
+            ));
+        }
+        for t in [
+            format!(r#"{{"type":"Feature","type":"Feature","geometry":{g}}}"#),
+            format!(r#"{{"type":"FeatureCollection","geometry":{g}}}"#),
+            format!(r#"{{"typ\u0065":"Feature","geometry":{g}}}"#),
+            format!(r#"{{"type":"Feature","bbox":[1,2,,"geometry":{g}}}"#),
+            r#"{"type":"Feature","geometry":null}"#.to_string(),
+            r#"{"type":"Feature","properties":{}}"#.to_string(),
+        ] {
+            assert!(feature(&t).is_none(), "{t}");
         }
     }
 

@@ -93,23 +93,41 @@ pub(super) fn site(
     index: usize,
     bytes: &[u8],
 ) -> Option<Result<(Site, Option<String>), InputError>> {
-    let raw: RawFeature = serde_json::from_slice(bytes).ok()?;
-    if raw.kind.as_deref() != Some("Feature") {
-        return None;
-    }
-    let g = raw.geometry?.get();
-    let (kind, coordinates) = match super::coords::geometry(g) {
-        Some((kind, c)) => (Cow::Borrowed(kind), c),
+    let text = std::str::from_utf8(bytes).ok()?;
+    let (id, props, (kind, coordinates)) = match super::coords::feature(text) {
+        // The common case: the geometry read by hand, the rest by serde.
+        Some(f) => {
+            let id: Option<Value> = match f.id {
+                Some(raw) => Some(serde_json::from_str(raw).ok()?),
+                None => None,
+            };
+            let props: Option<PropList> = match f.properties {
+                Some(raw) => serde_json::from_str(raw).ok()?,
+                None => None,
+            };
+            (id, props, (Cow::Borrowed(f.geometry.0), f.geometry.1))
+        }
         None => {
-            let g: RawGeometry = serde_json::from_str(g).ok()?;
-            (g.kind, g.coordinates?)
+            let raw: RawFeature = serde_json::from_str(text).ok()?;
+            if raw.kind.as_deref() != Some("Feature") {
+                return None;
+            }
+            let g = raw.geometry?.get();
+            let geometry = match super::coords::geometry(g) {
+                Some((kind, c)) => (Cow::Borrowed(kind), c),
+                None => {
+                    let g: RawGeometry = serde_json::from_str(g).ok()?;
+                    (g.kind, g.coordinates?)
+                }
+            };
+            (raw.id, raw.properties, geometry)
         }
     };
-    let props = raw.properties.unwrap_or_default();
+    let props = props.unwrap_or_default();
     let ctx = Ctx {
         file,
         index,
-        id: id_from(raw.id.as_ref(), props.prop("id")),
+        id: id_from(id.as_ref(), props.prop("id")),
     };
     let in_range = |ring: &[Coord<f64>]| ring.iter().all(|c| check_lon_lat(c.x, c.y).is_ok());
     let geometry = match (kind.as_ref(), coordinates) {
