@@ -3,7 +3,6 @@
 use super::{InputArgs, UsageError};
 use crate::io::basemap;
 use crate::model::StepLength;
-use crate::proximity::{self, Options};
 use crate::render::{render_map, Basemap, Extent, MapKind, MapSpec, Page, Paper, RenderError};
 use clap::Args;
 use std::io::IsTerminal;
@@ -124,15 +123,7 @@ pub fn run(args: &RenderArgs) -> anyhow::Result<()> {
             extent: Extent::Country,
         },
     };
-    let case = args.input.load()?;
-    let rows = proximity::run(
-        &case.sites,
-        &case.incidents,
-        &Options {
-            max_distance_m: None,
-            steps: args.steps_m,
-        },
-    )?;
+    let (case, rows) = args.input.load_with_rows(None, args.steps_m)?;
     let basemap = load_basemap(args.basemap.as_ref())?;
     let spec = MapSpec {
         kind,

@@ -3,7 +3,6 @@
 use super::render::{usage, PageArgs};
 use super::InputArgs;
 use crate::model::StepLength;
-use crate::proximity::{self, Options};
 use crate::render::{render_timeline, TimelineSpec};
 use clap::Args;
 use std::io::IsTerminal;
@@ -42,15 +41,7 @@ pub struct TimelineArgs {
 pub fn run(args: &TimelineArgs) -> anyhow::Result<()> {
     let page = args.page.page()?;
     crate::render::Format::from_path(&args.output).map_err(usage)?;
-    let case = args.input.load()?;
-    let rows = proximity::run(
-        &case.sites,
-        &case.incidents,
-        &Options {
-            max_distance_m: None,
-            steps: args.steps_m,
-        },
-    )?;
+    let (case, rows) = args.input.load_with_rows(None, args.steps_m)?;
     let spec = TimelineSpec {
         page,
         title: args.title.clone(),
