@@ -13,5 +13,6 @@ pub mod layers;
 pub mod osm;
 pub mod stream;
 pub mod table;
+pub mod xml;
 
 pub use error::InputError;

@@ -9,6 +9,7 @@ use super::font;
 use super::geom::{pt, Contour, Rect, Seg};
 use super::scene::{Cap, Item, LineStyle, Paint, Scene, Text, Weight};
 use super::symbols::{marker_code, marker_rings};
+use crate::io::xml::escape;
 use std::collections::BTreeSet;
 use std::fmt::Write;
 
@@ -295,22 +296,6 @@ fn num(v: f64) -> String {
     let s = format!("{r:.2}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     s.to_string()
-}
-
-/// Escapes text for XML attributes and content.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

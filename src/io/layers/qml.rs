@@ -8,28 +8,13 @@
 //! (read by earlier 3.x releases); labels use the `simple` labeling engine.
 
 use super::table::{GeometryType, Layer};
+use crate::io::xml::escape;
 use crate::model::WeaponCategory;
 use crate::style::{self, Rgb};
 use std::fmt::Write as _;
 
 /// The QGIS version the documents declare.
 pub const QGIS_VERSION: &str = "3.22.0-Białowieża";
-
-/// Escapes text for an XML attribute.
-fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
 
 /// One symbol layer: class and properties.
 struct SymbolLayer {
@@ -48,12 +33,12 @@ fn write_symbol_layer(out: &mut String, sl: &SymbolLayer, indent: &str) {
         let _ = writeln!(
             out,
             "{indent}    <Option name=\"{k}\" type=\"QString\" value=\"{}\"/>",
-            esc(v)
+            escape(v)
         );
     }
     let _ = writeln!(out, "{indent}  </Option>");
     for (k, v) in &sl.props {
-        let _ = writeln!(out, "{indent}  <prop k=\"{k}\" v=\"{}\"/>", esc(v));
+        let _ = writeln!(out, "{indent}  <prop k=\"{k}\" v=\"{}\"/>", escape(v));
     }
     let _ = writeln!(out, "{indent}</layer>");
 }
@@ -213,15 +198,15 @@ fn categorized(g: GeometryType, attr: &str, cats: &[Category], other: Vec<Symbol
     let _ = writeln!(
         out,
         "  <renderer-v2 type=\"categorizedSymbol\" attr=\"{}\" symbollevels=\"0\" enableorderby=\"0\" forceraster=\"0\">",
-        esc(attr)
+        escape(attr)
     );
     out.push_str("    <categories>\n");
     for (i, c) in cats.iter().enumerate() {
         let _ = writeln!(
             out,
             "      <category value=\"{}\" label=\"{}\" symbol=\"{i}\" render=\"true\"/>",
-            esc(&c.value),
-            esc(&c.label)
+            escape(&c.value),
+            escape(&c.label)
         );
     }
     // An empty value catches every value not listed (QGIS's "all other values").
