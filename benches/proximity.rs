@@ -17,18 +17,12 @@ fn sites(n: usize) -> (Vec<Site>, workload::Workload) {
         .footprints
         .iter()
         .enumerate()
-        .map(|(i, f)| Site {
-            id: workload::site_id(i),
-            part: None,
-            name: String::new(),
-            kind: "building".into(),
-            address: None,
-            operator: None,
-            geometry: SiteGeometry::Polygon(f.clone()),
-            position_uncertainty_m: 0.0,
-            position_source: None,
-            notified: None,
-            properties: Default::default(),
+        .map(|(i, f)| {
+            Site::new(
+                &workload::site_id(i),
+                "building",
+                SiteGeometry::Polygon(f.clone()),
+            )
         })
         .collect();
     (sites, w)

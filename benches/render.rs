@@ -52,17 +52,12 @@ pub fn workload(n: usize) -> (Vec<Site>, Vec<Incident>) {
         .collect();
     let sites = (0..20)
         .map(|i| Site {
-            id: format!("s{i}"),
-            part: None,
-            name: format!("Site {i}"),
-            kind: ["embassy", "energy", "hospital"][i % 3].into(),
-            address: None,
-            operator: None,
-            geometry: SiteGeometry::Point(point!(x: 24.0 + 15.0 * next(), y: 46.0 + 5.5 * next())),
-            position_uncertainty_m: 0.0,
-            position_source: None,
-            notified: None,
-            properties: Map::new(),
+            name: format!("Site {i}").into(),
+            ..Site::new(
+                &format!("s{i}"),
+                ["embassy", "energy", "hospital"][i % 3],
+                SiteGeometry::Point(point!(x: 24.0 + 15.0 * next(), y: 46.0 + 5.5 * next())),
+            )
         })
         .collect();
     (sites, incidents)

@@ -26,17 +26,9 @@ use std::process::Command;
 
 fn site(id: &str, name: &str, kind: &str, geometry: SiteGeometry, uncertainty_m: f64) -> Site {
     Site {
-        id: id.into(),
-        part: None,
         name: name.into(),
-        kind: kind.into(),
-        address: None,
-        operator: None,
-        geometry,
         position_uncertainty_m: uncertainty_m,
-        position_source: None,
-        notified: None,
-        properties: Map::new(),
+        ..Site::new(id, kind, geometry)
     }
 }
 
@@ -162,11 +154,11 @@ fn generated_case(
             SiteGeometry::MultiPolygon(MultiPolygon(polys)),
             if i % 5 == 0 { 25.0 } else { 0.0 },
         );
-        s.properties.insert("floors".into(), json!(1 + i % 9));
-        s.properties
-            .insert("height_m".into(), json!(3.5 + (i % 7) as f64 * 1.25));
+        let properties = &mut s.details_mut().properties;
+        properties.insert("floors".into(), json!(1 + i % 9));
+        properties.insert("height_m".into(), json!(3.5 + (i % 7) as f64 * 1.25));
         if i % 2 == 0 {
-            s.notified = Some(DateSpan::parse("2022-04").unwrap());
+            s.notified = Some(Box::new(DateSpan::parse("2022-04").unwrap()));
         }
         sites.push(s);
     }
@@ -195,7 +187,7 @@ fn generated_case(
                 as_described: None,
             },
             9 => Location::Relative {
-                site: sites[j % sites.len()].id.clone(),
+                site: sites[j % sites.len()].id.to_string(),
                 part: None,
                 distance: RelativeDistance {
                     value: 120.0,

@@ -10,19 +10,7 @@ use impactmap::model::{Site, SiteGeometry};
 use impactmap::proximity::{exact, SiteIndex};
 
 fn site(i: usize, geometry: SiteGeometry) -> Site {
-    Site {
-        id: format!("s{i}"),
-        part: None,
-        name: String::new(),
-        kind: "building".into(),
-        address: None,
-        operator: None,
-        geometry,
-        position_uncertainty_m: 0.0,
-        position_source: None,
-        notified: None,
-        properties: Default::default(),
-    }
+    Site::new(&format!("s{i}"), "building", geometry)
 }
 
 /// Dense footprints at 50°N (where a degree of longitude is 36 % shorter than

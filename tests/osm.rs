@@ -92,13 +92,13 @@ fn embassy_node_is_a_point_with_its_tags() {
     let s = read(&fixture("sites.osm.pbf"));
     let e = &s.sites[0];
     assert_eq!(e.name, "Embassy of Testland");
-    assert_eq!(e.address.as_deref(), Some("Test Street 7, Kyiv"));
+    assert_eq!(e.address(), Some("Test Street 7, Kyiv"));
     assert_eq!(
         e.geometry,
         SiteGeometry::Point(geo_types::point!(x: 30.4905616, y: 50.4608214))
     );
-    assert_eq!(e.properties["amenity"], "embassy");
-    assert_eq!(e.properties["addr:city"], "Kyiv");
+    assert_eq!(e.properties()["amenity"], "embassy");
+    assert_eq!(e.properties()["addr:city"], "Kyiv");
 }
 
 #[test]
@@ -125,7 +125,7 @@ fn closed_ways_are_counter_clockwise_polygons() {
     assert!((polygon_area(l) - 5e-8).abs() < 1e-17);
     let office = s.sites.iter().find(|s| s.id == "way/102").unwrap();
     assert_eq!(
-        (office.name.as_str(), office.operator.as_deref()),
+        (office.name.as_str(), office.operator()),
         ("way/102", Some("Test Ministry"))
     );
 }

@@ -124,9 +124,9 @@ fn fast_and_general_reading_agree() {
     );
     assert_eq!(a, b);
     assert_eq!(a[0].name, "Hall \"A\"");
-    assert_eq!(a[0].properties["levels"], 3);
+    assert_eq!(a[0].properties()["levels"], 3);
     assert_eq!(
-        a[0].properties.keys().collect::<Vec<_>>(),
+        a[0].properties().keys().collect::<Vec<_>>(),
         ["levels", "tags"]
     );
 }

@@ -10,13 +10,14 @@ use super::stream::{Batch, FeatureSlice, FeatureStream, FrameError, Framing};
 use super::InputError;
 use crate::geodesy::geodesic_circle;
 use crate::model::{
-    DateSpan, DistanceUnit, Incident, Location, RelativeDistance, Site, SiteGeometry, Source,
-    TimePrecision, WeaponCategory,
+    DateSpan, DistanceUnit, Incident, Location, RelativeDistance, Site, SiteDetails, SiteGeometry,
+    Source, Text, TimePrecision, WeaponCategory,
 };
 use geo::{Centroid, Orient, Validation};
 use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::io::Read;
 use std::path::Path;
 
@@ -111,7 +112,7 @@ pub fn read_sites_from(
     seen.reserve(sites.len());
     for (i, site) in sites.iter().enumerate() {
         if let Some(first) = seen.insert((&site.id, site.part.as_deref()), i) {
-            let id = feature_ids[i].clone().or_else(|| Some(site.id.clone()));
+            let id = feature_ids[i].clone().or_else(|| Some(site.id.to_string()));
             return Err(Ctx { file, index: i, id }.err(
                 Some("id"),
                 format!(
@@ -421,19 +422,18 @@ fn check_legacy_crs(crs: &Value, file: &str) -> Result<(), InputError> {
 fn feature_id(feature: &Map<String, Value>) -> Option<String> {
     id_from(
         feature.get("id"),
-        feature.get("properties").and_then(|p| p.get("id")),
+        feature
+            .get("properties")
+            .and_then(|p| p.get("id"))
+            .map(PropRef::of),
     )
 }
 
 /// A feature's id: its `id` member, else its `id` property (strings trimmed, numbers as written).
-fn id_from(id: Option<&Value>, property: Option<&Value>) -> Option<String> {
-    let from_value = |v: &Value| match v {
-        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    };
-    id.and_then(from_value)
-        .or_else(|| property.and_then(from_value))
+fn id_from(id: Option<&Value>, property: Option<PropRef>) -> Option<String> {
+    id.and_then(|v| PropRef::of(v).text())
+        .or_else(|| property?.text())
+        .map(Cow::into_owned)
 }
 
 fn properties(feature: &Map<String, Value>) -> Map<String, Value> {
@@ -443,10 +443,37 @@ fn properties(feature: &Map<String, Value>) -> Map<String, Value> {
     }
 }
 
+/// A property's value as read: a string borrowed from the input, or any JSON value.
+#[derive(Debug, Clone, Copy)]
+enum PropRef<'a> {
+    /// A string (not trimmed).
+    Str(&'a str),
+    /// Any other value (never a string).
+    Json(&'a Value),
+}
+
+impl<'a> PropRef<'a> {
+    fn of(v: &'a Value) -> Self {
+        match v {
+            Value::String(s) => PropRef::Str(s),
+            v => PropRef::Json(v),
+        }
+    }
+
+    /// A trimmed, non-empty string, or a number as written.
+    fn text(self) -> Option<Cow<'a, str>> {
+        match self {
+            PropRef::Str(s) => Some(s.trim()).filter(|s| !s.is_empty()).map(Cow::Borrowed),
+            PropRef::Json(Value::Number(n)) => Some(Cow::Owned(n.to_string())),
+            PropRef::Json(_) => None,
+        }
+    }
+}
+
 /// A feature's properties, however they were read.
 trait Props {
     /// A property by name (the last one, should a name repeat).
-    fn prop(&self, key: &str) -> Option<&Value>;
+    fn prop(&self, key: &str) -> Option<PropRef<'_>>;
     /// The properties other than `known`, as a map.
     fn leftover(self, known: &[&str]) -> Map<String, Value>;
 }
@@ -454,12 +481,13 @@ trait Props {
 impl Props for Map<String, Value> {
     /// A linear scan for the few properties a feature usually has (cheaper than
     /// hashing the key), a hash look-up for many.
-    fn prop(&self, key: &str) -> Option<&Value> {
-        if self.len() <= 8 {
+    fn prop(&self, key: &str) -> Option<PropRef<'_>> {
+        let v = if self.len() <= 8 {
             self.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
         } else {
             self.get(key)
-        }
+        };
+        v.map(PropRef::of)
     }
 
     fn leftover(mut self, known: &[&str]) -> Map<String, Value> {
@@ -473,16 +501,18 @@ impl Props for Map<String, Value> {
     }
 }
 
-fn prop<'a, P: Props + ?Sized>(props: &'a P, key: &str) -> Option<&'a Value> {
+fn prop<'a, P: Props + ?Sized>(props: &'a P, key: &str) -> Option<PropRef<'a>> {
     props.prop(key)
 }
 
+/// A text property: a trimmed, non-empty string, or a number as written.
 fn text_prop<P: Props + ?Sized>(props: &P, key: &str) -> Option<String> {
-    match prop(props, key) {
-        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        Some(Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    }
+    prop(props, key)?.text().map(Cow::into_owned)
+}
+
+/// A short text property (an id, a name, a kind), stored inline when it fits.
+fn short_text_prop<P: Props + ?Sized>(props: &P, key: &str) -> Option<Text> {
+    prop(props, key)?.text().map(|t| Text::from(t.as_ref()))
 }
 
 fn number_prop<P: Props + ?Sized>(
@@ -491,12 +521,12 @@ fn number_prop<P: Props + ?Sized>(
     key: &str,
 ) -> Result<Option<f64>, InputError> {
     match prop(props, key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::Number(n)) => match n.as_f64() {
+        None | Some(PropRef::Json(Value::Null)) => Ok(None),
+        Some(PropRef::Json(Value::Number(n))) => match n.as_f64() {
             Some(v) if v.is_finite() => Ok(Some(v)),
             _ => Err(ctx.err(Some(key), "not a finite number")),
         },
-        Some(Value::String(s)) => s
+        Some(PropRef::Str(s)) => s
             .trim()
             .parse::<f64>()
             .ok()
@@ -541,8 +571,8 @@ fn site_from_parts<P: Props>(
     props: P,
     geometry: Option<SiteGeometry>,
 ) -> Result<Site, InputError> {
-    let id = text_prop(&props, "site")
-        .or_else(|| ctx.id.clone())
+    let id = short_text_prop(&props, "site")
+        .or_else(|| ctx.id.as_deref().map(Text::from))
         .ok_or_else(|| {
             ctx.err(
                 Some("id"),
@@ -555,23 +585,19 @@ fn site_from_parts<P: Props>(
             "missing: a site needs a Point, Polygon or MultiPolygon",
         )
     })?;
-    let notified = match text_prop(&props, "notified") {
-        Some(s) => Some(DateSpan::parse(&s).map_err(|m| ctx.err(Some("notified"), m))?),
+    let notified = match prop(&props, "notified").and_then(PropRef::text) {
+        Some(s) => Some(Box::new(
+            DateSpan::parse(&s).map_err(|m| ctx.err(Some("notified"), m))?,
+        )),
         None => None,
     };
-    let site = Site {
-        part: text_prop(&props, "part"),
-        name: text_prop(&props, "name").unwrap_or_else(|| id.clone()),
-        kind: text_prop(&props, "kind").unwrap_or_else(|| "site".into()),
-        address: text_prop(&props, "address"),
-        operator: text_prop(&props, "operator").or_else(|| text_prop(&props, "country")),
-        position_uncertainty_m: non_negative(ctx, &props, "position_uncertainty_m")?,
-        position_source: text_prop(&props, "position_source"),
-        notified,
-        geometry,
-        id,
-        properties: Map::new(),
-    };
+    let part = short_text_prop(&props, "part");
+    let name = short_text_prop(&props, "name").unwrap_or_else(|| id.clone());
+    let kind = short_text_prop(&props, "kind").unwrap_or_else(|| Text::const_new("site"));
+    let position_uncertainty_m = non_negative(ctx, &props, "position_uncertainty_m")?;
+    let address = text_prop(&props, "address");
+    let operator = text_prop(&props, "operator").or_else(|| text_prop(&props, "country"));
+    let position_source = text_prop(&props, "position_source");
     const KNOWN: &[&str] = &[
         "id",
         "site",
@@ -584,9 +610,21 @@ fn site_from_parts<P: Props>(
         "position_source",
         "notified",
     ];
-    Ok(Site {
+    let details = SiteDetails {
+        address,
+        operator,
+        position_source,
         properties: props.leftover(KNOWN),
-        ..site
+    };
+    Ok(Site {
+        id,
+        part,
+        name,
+        kind,
+        geometry,
+        position_uncertainty_m,
+        notified,
+        details: details.boxed(),
     })
 }
 

@@ -64,7 +64,7 @@ pub fn cells(row: &ProximityRow, sites: &[Site], incidents: &[Incident]) -> Vec<
     vec![
         inc.id.clone(),
         inc.start.iso_date(),
-        site.id.clone(),
+        site.id.to_string(),
         opt(row.part.clone()),
         format!("{:.3}", row.distance.nominal),
         format!("{:.3}", row.distance.min),

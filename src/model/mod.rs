@@ -10,6 +10,6 @@ mod time;
 mod units;
 
 pub use incident::{Incident, Location, RelativeDistance, Source, WeaponCategory};
-pub use site::{Site, SiteGeometry};
+pub use site::{Site, SiteDetails, SiteGeometry, Text};
 pub use time::{DateSpan, TimePrecision};
 pub use units::{format_metres, DistanceUnit, Interval, StepLength};

@@ -1,8 +1,13 @@
 //! Protected sites: embassies, consulates, energy facilities, hospitals.
 
 use super::DateSpan;
+use compact_str::CompactString;
 use geo_types::{Geometry, MultiPolygon, Point, Polygon};
 use serde_json::{Map, Value};
+
+/// Short text of a site (id, name, kind): up to 24 bytes are stored inline,
+/// so a million sites do not mean millions of small allocations.
+pub type Text = CompactString;
 
 /// A site's geometry in WGS84 lon/lat degrees.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,39 +52,103 @@ impl SiteGeometry {
 /// One protected site, or one named part of it (a building, the perimeter).
 ///
 /// Several `Site` values may share an `id` with different `part` names; the
-/// pair (`id`, `part`) is unique.
+/// pair (`id`, `part`) is unique. The struct is kept small (168 bytes): an
+/// OpenStreetMap extract gives millions of sites.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Site {
     /// Stable identifier used in every output (`az_embassy_kyiv`).
-    pub id: String,
+    pub id: Text,
     /// Part name ("administrative building"), `None` for the whole site.
-    pub part: Option<String>,
+    pub part: Option<Text>,
     /// Display name.
-    pub name: String,
+    pub name: Text,
     /// Kind: embassy, consulate, residence, energy, hospital, …
-    pub kind: String,
-    /// Street address, if known.
-    pub address: Option<String>,
-    /// Operating state or organisation.
-    pub operator: Option<String>,
+    pub kind: Text,
     /// Geometry, WGS84 lon/lat.
     pub geometry: SiteGeometry,
     /// How far the site's own position may be off, metres (0 = surveyed).
     pub position_uncertainty_m: f64,
+    /// When the site's coordinates were formally notified to a party.
+    pub notified: Option<Box<DateSpan>>,
+    /// Address, operator, position source and other properties: most sites
+    /// have none, so they take one pointer.
+    pub details: Option<Box<SiteDetails>>,
+}
+
+/// The less common attributes of a [`Site`].
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SiteDetails {
+    /// Street address, if known.
+    pub address: Option<String>,
+    /// Operating state or organisation.
+    pub operator: Option<String>,
     /// Where the position comes from.
     pub position_source: Option<String>,
-    /// When the site's coordinates were formally notified to a party.
-    pub notified: Option<DateSpan>,
     /// Every other property of the input feature, kept for outputs.
     pub properties: Map<String, Value>,
 }
 
+impl SiteDetails {
+    /// `None` when there is nothing to keep.
+    pub fn boxed(self) -> Option<Box<SiteDetails>> {
+        (self != SiteDetails::default()).then(|| Box::new(self))
+    }
+}
+
+/// Details of a site that has none.
+static NO_DETAILS: std::sync::LazyLock<SiteDetails> =
+    std::sync::LazyLock::new(SiteDetails::default);
+
 impl Site {
+    /// A site with just an id, a kind and a geometry (name = id, nothing notified).
+    pub fn new(id: &str, kind: &str, geometry: SiteGeometry) -> Site {
+        Site {
+            id: id.into(),
+            part: None,
+            name: id.into(),
+            kind: kind.into(),
+            geometry,
+            position_uncertainty_m: 0.0,
+            notified: None,
+            details: None,
+        }
+    }
+
+    /// Address, operator, position source and other properties (all empty when absent).
+    pub fn details(&self) -> &SiteDetails {
+        self.details.as_deref().unwrap_or(&NO_DETAILS)
+    }
+
+    /// The details, to be changed (created empty when absent).
+    pub fn details_mut(&mut self) -> &mut SiteDetails {
+        self.details.get_or_insert_with(Default::default)
+    }
+
+    /// Street address, if known.
+    pub fn address(&self) -> Option<&str> {
+        self.details().address.as_deref()
+    }
+
+    /// Operating state or organisation.
+    pub fn operator(&self) -> Option<&str> {
+        self.details().operator.as_deref()
+    }
+
+    /// Where the position comes from.
+    pub fn position_source(&self) -> Option<&str> {
+        self.details().position_source.as_deref()
+    }
+
+    /// The input feature's other properties, in input order.
+    pub fn properties(&self) -> &Map<String, Value> {
+        &self.details().properties
+    }
+
     /// `id` or `id/part`, as used in messages.
     pub fn label(&self) -> String {
         match &self.part {
             Some(part) => format!("{} / {}", self.id, part),
-            None => self.id.clone(),
+            None => self.id.to_string(),
         }
     }
 }

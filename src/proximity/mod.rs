@@ -206,7 +206,7 @@ pub fn rows_for(
             .location
             .reference()
             .and_then(|(_, p)| p.map(str::to_string))
-            .or_else(|| site.part.clone());
+            .or_else(|| site.part.as_deref().map(str::to_string));
         row.after_notification = site
             .notified
             .as_ref()

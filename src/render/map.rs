@@ -512,7 +512,7 @@ pub fn build_map(
         attribution.push(format!("Basemap: {}", basemap.attribution.join("; ")));
     }
     if sites.iter().any(|s| {
-        s.position_source
+        s.position_source()
             .as_deref()
             .is_some_and(|p| p.to_ascii_lowercase().contains("openstreetmap") || p.contains("OSM"))
     }) {
@@ -1109,7 +1109,7 @@ impl Ctx<'_> {
             if seen.iter().any(|(id, q)| id == &s.id && q.dist(p) < 1.0) {
                 continue;
             }
-            seen.push((s.id.clone(), p));
+            seen.push((s.id.to_string(), p));
 
             let rect = if polygon {
                 let mut pts = Vec::new();
@@ -1164,7 +1164,7 @@ impl Ctx<'_> {
             let clear = rect.width().hypot(rect.height()) / 2.0;
             self.labels.push(LabelRequest {
                 key,
-                name: s.name.clone(),
+                name: s.name.to_string(),
                 lines,
                 size: if is_focus { 8.0 * u } else { 7.0 * u },
                 anchors: vec![(p, clear)],
@@ -1558,7 +1558,7 @@ impl Ctx<'_> {
         } else {
             for s in approx {
                 let src = s
-                    .position_source
+                    .position_source()
                     .as_deref()
                     .map(|p| format!("; position from {p}"))
                     .unwrap_or_default();
@@ -1643,9 +1643,9 @@ fn thousands(n: usize) -> String {
 
 /// The site's address when it is a short street address (not a note such as "not found: …").
 fn short_address(s: &Site) -> Option<String> {
-    s.address
-        .clone()
+    s.address()
         .filter(|a| a.chars().count() <= 45 && !a.to_ascii_lowercase().starts_with("not found"))
+        .map(str::to_string)
 }
 
 /// A plain description of a projection for the map's notes.
@@ -1713,9 +1713,7 @@ fn titles(
                 .iter()
                 .find(|s| s.id == id && s.part.is_none())
                 .or_else(|| c.sites.iter().find(|s| s.id == id));
-            let name = site
-                .map(|s| s.name.clone())
-                .unwrap_or_else(|| id.to_string());
+            let name = site.map_or_else(|| id.to_string(), |s| s.name.to_string());
             let address = site.and_then(short_address);
             let place = address.or_else(|| {
                 let centre = site.map(|s| geometry_centre(&s.geometry))?;

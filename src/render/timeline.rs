@@ -161,13 +161,13 @@ pub fn build_timeline(
             .find(|s| s.id == it.site.id && s.notified.is_some())
             .unwrap_or(it.site);
         if let Some(n) = &site.notified {
-            match notified.iter_mut().find(|(d, _)| d == n) {
+            match notified.iter_mut().find(|(d, _)| d == &**n) {
                 Some((_, names)) => {
                     if !names.contains(&site.name.as_str()) {
                         names.push(&site.name)
                     }
                 }
-                None => notified.push((n.clone(), vec![&site.name])),
+                None => notified.push(((**n).clone(), vec![&site.name])),
             }
         }
     }

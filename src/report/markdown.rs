@@ -151,7 +151,7 @@ fn site_section(
     };
     let _ = writeln!(md, "## {}\n", site.name);
     let _ = writeln!(md, "![Detail map: {}]({})\n", site.name, map.file.display());
-    if let Some(a) = &site.address {
+    if let Some(a) = &site.address() {
         let _ = writeln!(md, "- Address: {a}");
     }
     let position = if site.position_uncertainty_m > 0.0 {
@@ -165,7 +165,7 @@ fn site_section(
     let _ = writeln!(
         md,
         "- Position: {position}{}",
-        site.position_source
+        site.position_source()
             .as_ref()
             .map(|s| format!(" ({s})"))
             .unwrap_or_default()
@@ -282,12 +282,12 @@ fn sources(md: &mut String, incidents: &[Incident], sites: &[Site]) {
     for line in &seen {
         let _ = writeln!(md, "- {line}");
     }
-    for s in sites.iter().filter(|s| s.position_source.is_some()) {
+    for s in sites.iter().filter(|s| s.position_source().is_some()) {
         let _ = writeln!(
             md,
             "- Position of {}: {}",
             s.name,
-            s.position_source.as_deref().unwrap_or_default()
+            s.position_source().unwrap_or_default()
         );
     }
     let _ = writeln!(

@@ -333,8 +333,7 @@ fn planned_maps(case: &Case, rows: &[ProximityRow]) -> Result<Vec<PlannedMap>, R
         case.sites
             .iter()
             .find(|s| s.id == id)
-            .map(|s| s.name.clone())
-            .unwrap_or_else(|| id.to_string())
+            .map_or_else(|| id.to_string(), |s| s.name.to_string())
     };
     let detail =
         |id: &str, radius_m: Option<f64>, title: Option<String>, name: Option<String>| PlannedMap {

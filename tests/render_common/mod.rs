@@ -21,17 +21,10 @@ pub fn site(
     uncertainty_m: f64,
 ) -> Site {
     Site {
-        id: id.into(),
-        part: part.map(str::to_string),
+        part: part.map(Into::into),
         name: name.into(),
-        kind: kind.into(),
-        address: None,
-        operator: None,
-        geometry,
         position_uncertainty_m: uncertainty_m,
-        position_source: None,
-        notified: None,
-        properties: Map::new(),
+        ..Site::new(id, kind, geometry)
     }
 }
 
@@ -106,9 +99,9 @@ pub fn case() -> (Vec<Site>, Vec<Incident>, Vec<ProximityRow>) {
         SiteGeometry::Point(point!(x: KYIV.0, y: KYIV.1)),
         300.0,
     );
-    embassy.address = Some("Hlybochytska St 24, Kyiv".into());
-    embassy.position_source = Some("Wikidata Q5369559".into());
-    embassy.notified = Some(notified.clone());
+    embassy.details_mut().address = Some("Hlybochytska St 24, Kyiv".into());
+    embassy.details_mut().position_source = Some("Wikidata Q5369559".into());
+    embassy.notified = Some(Box::new(notified.clone()));
     let mut admin = embassy.clone();
     admin.part = Some("administrative building".into());
     let mut kharkiv = site(
@@ -119,7 +112,7 @@ pub fn case() -> (Vec<Site>, Vec<Incident>, Vec<ProximityRow>) {
         SiteGeometry::Point(point!(x: 36.25475, y: 49.98177)),
         10_000.0,
     );
-    kharkiv.notified = Some(notified);
+    kharkiv.notified = Some(Box::new(notified));
     let odesa = site(
         "socar_depot_odesa",
         None,

@@ -40,9 +40,17 @@ pub(super) struct FeatureText<'a> {
 /// the way; `None` for anything unusual (a repeated or escaped member name, a
 /// type other than `Feature`, a geometry it does not read).
 pub(super) fn feature(text: &str) -> Option<FeatureText<'_>> {
+    let (f, end) = feature_at(text, 0)?;
+    (end == text.len()).then_some(f)
+}
+
+/// Reads the Feature object that starts at byte `start` of `text` (after any
+/// whitespace), as [`feature`] does; returns it with the byte offset just past
+/// the whitespace that follows its closing brace.
+pub(super) fn feature_at(text: &str, start: usize) -> Option<(FeatureText<'_>, usize)> {
     let mut r = Reader {
         b: text.as_bytes(),
-        i: 0,
+        i: start,
     };
     r.byte(b'{')?;
     let (mut kind, mut id, mut properties, mut geometry) = (None, None, None, None);
@@ -60,20 +68,111 @@ pub(super) fn feature(text: &str) -> Option<FeatureText<'_>> {
                 serde_json::from_str::<serde::de::IgnoredAny>(r.raw_value(text)?).ok()?;
             }
         }
-        match r.peek()? {
-            b',' => r.i += 1,
-            b'}' => break,
-            _ => return None,
+        if !r.next_member()? {
+            break;
         }
     }
-    r.i += 1;
-    r.ws();
-    (r.i == r.b.len() && kind == Some(b"Feature")).then_some(())?;
-    Some(FeatureText {
+    (kind == Some(b"Feature")).then_some(())?;
+    let f = FeatureText {
         id,
         properties,
         geometry: geometry?,
-    })
+    };
+    Some((f, r.i))
+}
+
+/// The byte offset just past the JSON value that starts at `start` (after
+/// any whitespace), found by its brackets and quotes; its syntax is left to
+/// whoever parses it.
+pub(super) fn value_end(text: &str, start: usize) -> Option<usize> {
+    let mut r = Reader {
+        b: text.as_bytes(),
+        i: start,
+    };
+    r.raw_value(text)?;
+    Some(r.i)
+}
+
+/// The opening of a FeatureCollection, up to its `features` array: the
+/// members before it as (name, raw value text), and the byte offset just past
+/// the array's `[` (and whitespace). `None` for anything unusual.
+pub(super) fn collection_head(text: &str) -> Option<(Vec<(&str, &str)>, usize)> {
+    let mut r = Reader {
+        b: text.as_bytes(),
+        i: 0,
+    };
+    r.byte(b'{')?;
+    let mut members = Vec::new();
+    loop {
+        let key = std::str::from_utf8(r.string()?).ok()?;
+        r.byte(b':')?;
+        if key == "features" {
+            r.byte(b'[')?;
+            r.ws();
+            return Some((members, r.i));
+        }
+        members.push((key, r.raw_value(text)?));
+        r.byte(b',')?;
+    }
+}
+
+/// The close of a FeatureCollection from its `features` array's `]` at byte
+/// `close`: the members after the array, as (name, raw value text), up to the
+/// end of the text. `None` for anything unusual.
+pub(super) fn collection_tail(text: &str, close: usize) -> Option<Vec<(&str, &str)>> {
+    let mut r = Reader {
+        b: text.as_bytes(),
+        i: close,
+    };
+    r.byte(b']')?;
+    let mut members = Vec::new();
+    while r.peek()? == b',' {
+        r.i += 1;
+        let key = std::str::from_utf8(r.string()?).ok()?;
+        r.byte(b':')?;
+        members.push((key, r.raw_value(text)?));
+    }
+    r.byte(b'}')?;
+    r.ws();
+    (r.i == r.b.len()).then_some(members)
+}
+
+/// The members of an object's text as (name, raw value text), in order;
+/// `None` for anything but a plain object (escaped names included). The values'
+/// syntax is left to whoever reads them.
+pub(super) fn members(text: &str) -> Option<Vec<(&str, &str)>> {
+    let mut r = Reader {
+        b: text.as_bytes(),
+        i: 0,
+    };
+    r.byte(b'{')?;
+    let mut out = Vec::with_capacity(4);
+    if r.peek()? != b'}' {
+        loop {
+            let key = r.string()?;
+            r.byte(b':')?;
+            // Keys end at ASCII quotes, so they are whole UTF-8 strings.
+            let key = std::str::from_utf8(key).ok()?;
+            out.push((key, r.raw_value(text)?));
+            if !r.next_member()? {
+                break;
+            }
+        }
+    } else {
+        r.i += 1;
+        r.ws();
+    }
+    (r.i == r.b.len()).then_some(out)
+}
+
+/// The content of a JSON string's text (quotes included) when it has no
+/// escapes and no control characters, so it reads as written.
+pub(super) fn plain_string(raw: &str) -> Option<&str> {
+    let inner = raw.strip_prefix('"')?.strip_suffix('"')?;
+    inner
+        .bytes()
+        .all(|c| c != b'"' && c != b'\\' && c >= 0x20)
+        .then_some(inner)
 }
 
 struct Reader<'a> {
@@ -151,20 +250,35 @@ impl<'a> Reader<'a> {
         (self.b.get(self.i) == Some(&c)).then(|| self.i += 1)
     }
 
+    /// After an object member: `Some(true)` past a `,`, `Some(false)` past
+    /// the closing `}` and the whitespace after it.
+    fn next_member(&mut self) -> Option<bool> {
+        let more = match self.peek()? {
+            b',' => true,
+            b'}' => false,
+            _ => return None,
+        };
+        self.i += 1;
+        if !more {
+            self.ws();
+        }
+        Some(more)
+    }
+
     fn peek(&mut self) -> Option<u8> {
         self.ws();
         self.b.get(self.i).copied()
     }
 
-    /// A string without escapes.
+    /// A string without escapes or control characters.
     fn string(&mut self) -> Option<&'a [u8]> {
         self.byte(b'"')?;
         let start = self.i;
         let len = self.b[start..]
             .iter()
-            .position(|&c| c == b'"' || c == b'\\')?;
-        self.i = start + len;
-        self.byte(b'"')?;
+            .position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
+        (self.b[start + len] == b'"').then_some(())?;
+        self.i = start + len + 1;
         Some(&self.b[start..start + len])
     }
 

@@ -6,7 +6,7 @@
 //! range, an unexpected shape, invalid JSON) is left to the general path,
 //! which gives the same result and the precise error message.
 
-use super::{check_lon_lat, id_from, polygon_from_rings, site_from_parts, Ctx, Props};
+use super::{check_lon_lat, id_from, polygon_from_rings, site_from_parts, Ctx, PropRef, Props};
 use crate::io::InputError;
 use crate::model::{Site, SiteGeometry};
 use geo_types::{Coord, MultiPolygon, Point};
@@ -29,21 +29,57 @@ struct RawFeature<'a> {
     geometry: Option<&'a RawValue>,
 }
 
-/// Properties in input order, names borrowed from the input (a name with
-/// escapes sends the feature to the general path).
+/// Properties in input order, names and plain strings borrowed from the input
+/// (a name with escapes sends the feature to the general path).
 #[derive(Default)]
-struct PropList<'a>(Vec<(&'a str, Value)>);
+struct PropList<'a>(Vec<(&'a str, PropVal<'a>)>);
+
+/// A property value: a string without escapes, borrowed, or any JSON value.
+enum PropVal<'a> {
+    Str(&'a str),
+    Json(Value),
+}
+
+impl<'a> PropList<'a> {
+    /// The properties of a `properties` member's text (`None` inside for
+    /// `null`), or `None` when the text is anything else or unusual.
+    fn read(raw: &'a str) -> Option<Option<PropList<'a>>> {
+        if raw == "null" {
+            return Some(None);
+        }
+        let members = super::coords::members(raw)?;
+        let mut props = Vec::with_capacity(members.len());
+        for (key, value) in members {
+            let value = match super::coords::plain_string(value) {
+                Some(s) => PropVal::Str(s),
+                None => PropVal::Json(serde_json::from_str(value).ok()?),
+            };
+            props.push((key, value));
+        }
+        Some(Some(PropList(props)))
+    }
+}
 
 impl Props for PropList<'_> {
-    fn prop(&self, key: &str) -> Option<&Value> {
-        self.0.iter().rev().find(|(k, _)| *k == key).map(|(_, v)| v)
+    fn prop(&self, key: &str) -> Option<PropRef<'_>> {
+        let (_, v) = self.0.iter().rev().find(|(k, _)| *k == key)?;
+        Some(match v {
+            PropVal::Str(s) => PropRef::Str(s),
+            PropVal::Json(v) => PropRef::of(v),
+        })
     }
 
     fn leftover(self, known: &[&str]) -> Map<String, Value> {
         self.0
             .into_iter()
             .filter(|(k, _)| !known.contains(k))
-            .map(|(k, v)| (k.to_string(), v))
+            .map(|(k, v)| {
+                let v = match v {
+                    PropVal::Str(s) => Value::String(s.to_string()),
+                    PropVal::Json(v) => v,
+                };
+                (k.to_string(), v)
+            })
             .collect()
     }
 }
@@ -62,7 +98,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for PropList<'a> {
             ) -> Result<PropList<'a>, M::Error> {
                 let mut props = Vec::with_capacity(map.size_hint().unwrap_or(4));
                 while let Some((k, v)) = map.next_entry::<&'de str, Value>()? {
-                    props.push((k, v));
+                    props.push((k, PropVal::Json(v)));
                 }
                 Ok(PropList(props))
             }
@@ -94,19 +130,8 @@ pub(super) fn site(
     bytes: &[u8],
 ) -> Option<Result<(Site, Option<String>), InputError>> {
     let text = std::str::from_utf8(bytes).ok()?;
-    let (id, props, (kind, coordinates)) = match super::coords::feature(text) {
-        // The common case: the geometry read by hand, the rest by serde.
-        Some(f) => {
-            let id: Option<Value> = match f.id {
-                Some(raw) => Some(serde_json::from_str(raw).ok()?),
-                None => None,
-            };
-            let props: Option<PropList> = match f.properties {
-                Some(raw) => serde_json::from_str(raw).ok()?,
-                None => None,
-            };
-            (id, props, (Cow::Borrowed(f.geometry.0), f.geometry.1))
-        }
+    match super::coords::feature(text) {
+        Some(f) => site_from_text(file, index, f),
         None => {
             let raw: RawFeature = serde_json::from_str(text).ok()?;
             if raw.kind.as_deref() != Some("Feature") {
@@ -120,9 +145,39 @@ pub(super) fn site(
                     (g.kind, g.coordinates?)
                 }
             };
-            (raw.id, raw.properties, geometry)
+            build(file, index, raw.id, raw.properties, geometry)
         }
+    }
+}
+
+/// The site of a feature split by the hand reader (the common case: the
+/// geometry read by hand, plain properties borrowed), or `None` to leave the
+/// feature to the general path.
+pub(super) fn site_from_text(
+    file: &str,
+    index: usize,
+    f: super::coords::FeatureText<'_>,
+) -> Option<Result<(Site, Option<String>), InputError>> {
+    let id: Option<Value> = match f.id {
+        Some(raw) => Some(serde_json::from_str(raw).ok()?),
+        None => None,
     };
+    let props = match f.properties {
+        Some(raw) => PropList::read(raw)?,
+        None => None,
+    };
+    let (kind, coordinates) = f.geometry;
+    build(file, index, id, props, (Cow::Borrowed(kind), coordinates))
+}
+
+/// The site from a feature's parts, however they were read.
+fn build(
+    file: &str,
+    index: usize,
+    id: Option<Value>,
+    props: Option<PropList<'_>>,
+    (kind, coordinates): (Cow<'_, str>, Coordinates),
+) -> Option<Result<(Site, Option<String>), InputError>> {
     let props = props.unwrap_or_default();
     let ctx = Ctx {
         file,
@@ -334,6 +389,57 @@ mod tests {
             "[[[[[1,2]]]]]",
         ] {
             assert!(serde_json::from_str::<Coordinates>(bad).is_err(), "{bad}");
+        }
+    }
+
+    /// The general path: serde_json's tree, then the same site rules.
+    fn general(text: &str) -> Result<(Site, Option<String>), InputError> {
+        let at = crate::io::stream::FeatureSlice {
+            range: 0..text.len(),
+            index: 0,
+            line: 1,
+            column: 1,
+        };
+        let feature = super::super::feature_object("f", text.as_bytes(), &at)?;
+        let ctx = Ctx::new("f", 0, &feature);
+        Ok((super::super::parse_site(&ctx, &feature)?, ctx.id))
+    }
+
+    #[test]
+    fn properties_read_as_serde_json_reads_them() {
+        let g = r#"{"type":"Point","coordinates":[30.5,50.25]}"#;
+        for props in [
+            r#"{"id":"b1","kind":"building"}"#,
+            r#"{ "id" : " b1 " , "name" : "Ünïcode ‘name’", "kind" : "hospital" }"#,
+            r#"{"id":17,"levels":3,"height":12.5,"roof":null,"ok":true}"#,
+            r#"{"id":"b1","name":"say \"hi\"","tags":{"a":[1,"}"]},"list":[1,2]}"#,
+            r#"{"id":"b1","site":"emb","part":"gate","notified":"2022-04","position_uncertainty_m":"12.5"}"#,
+            r#"{"id":"b1","address":"Street 1","operator":"AZ","position_source":"survey","kind":""}"#,
+            r#"{"id":"b1","id":"b2"}"#,
+            r#"{}"#,
+            r#"null"#,
+        ] {
+            let text =
+                format!(r#"{{"type":"Feature","id":"f1","properties":{props},"geometry":{g}}}"#);
+            let fast = site("f", 0, text.as_bytes()).expect("fast path takes it");
+            let (a, b) = (fast.unwrap(), general(&text).unwrap());
+            assert_eq!(a, b, "{props}");
+        }
+    }
+
+    #[test]
+    fn bad_strings_are_left_to_the_general_path() {
+        // A raw control character is not JSON: the general path reports it.
+        for props in [
+            "{\"id\":\"a\tb\"}",
+            "{\"i\nd\":\"ab\"}",
+            "{\"id\":\"ab\n\"}",
+        ] {
+            let text = format!(
+                r#"{{"type":"Feature","properties":{props},"geometry":{{"type":"Point","coordinates":[1,2]}}}}"#
+            );
+            assert!(site("f", 0, text.as_bytes()).is_none(), "{props}");
+            assert!(general(&text).is_err(), "{props}");
         }
     }
 

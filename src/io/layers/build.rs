@@ -171,7 +171,7 @@ fn reference(sites: &[Site], site: &str, part: Option<&str>) -> Option<Reference
     }
     r.label = match part {
         Some(p) if chosen.iter().any(|s| s.part.is_some()) => format!("{site} / {p}"),
-        _ => first.id.clone(),
+        _ => first.id.to_string(),
     };
     Some(r)
 }
@@ -202,7 +202,7 @@ fn reference_for(
     };
     let label = match &s.part {
         Some(sp) => format!("{} / {sp}", s.id),
-        None => s.id.clone(),
+        None => s.id.to_string(),
     };
     Some(Reference {
         points,
@@ -406,7 +406,7 @@ pub fn build_layers(
     rows: &[ProximityRow],
     opts: &LayerOptions,
 ) -> Vec<Layer> {
-    let site_extra = ExtraFields::infer(sites.iter().map(|s| &s.properties), SITE_FIELDS);
+    let site_extra = ExtraFields::infer(sites.iter().map(|s| s.properties()), SITE_FIELDS);
     let inc_extra = ExtraFields::infer(incidents.iter().map(|i| &i.properties), INCIDENT_FIELDS);
 
     let mut site_layer = new_layer(
@@ -433,21 +433,21 @@ pub fn build_layers(
             g => MultiPolygon(g.polygons().to_vec()).interior_point(),
         };
         let mut values = vec![
-            Value::Text(s.id.clone()),
+            Value::Text(s.id.to_string()),
             Value::text(s.part.as_deref()),
-            Value::Text(s.name.clone()),
-            Value::Text(s.kind.clone()),
-            Value::text(s.address.as_deref()),
-            Value::text(s.operator.as_deref()),
+            Value::Text(s.name.to_string()),
+            Value::Text(s.kind.to_string()),
+            Value::text(s.address()),
+            Value::text(s.operator()),
             Value::real(Some(s.position_uncertainty_m), 3),
-            Value::text(s.position_source.as_deref()),
+            Value::text(s.position_source()),
             s.notified
                 .as_ref()
                 .map_or(Value::Null, |n| Value::Date(n.first)),
             Value::text(s.notified.as_ref().map(|n| n.precision.as_str())),
             Value::Text(s.geometry.type_name().to_string()),
         ];
-        values.extend(site_extra.values(&s.properties));
+        values.extend(site_extra.values(&s.properties()));
         site_layer.push(point.map(Geometry::Point), values);
         if !s.geometry.polygons().is_empty() {
             footprints.push(
@@ -455,10 +455,10 @@ pub fn build_layers(
                     s.geometry.polygons().to_vec(),
                 ))),
                 vec![
-                    Value::Text(s.id.clone()),
+                    Value::Text(s.id.to_string()),
                     Value::text(s.part.as_deref()),
-                    Value::Text(s.name.clone()),
-                    Value::Text(s.kind.clone()),
+                    Value::Text(s.name.to_string()),
+                    Value::Text(s.kind.to_string()),
                     Value::real(Some(s.position_uncertainty_m), 3),
                 ],
             );
@@ -479,7 +479,7 @@ pub fn build_layers(
                 ))),
                 vec![
                     Value::Text("site".into()),
-                    Value::Text(s.id.clone()),
+                    Value::Text(s.id.to_string()),
                     Value::text(s.part.as_deref()),
                     Value::Text(shape.into()),
                     Value::real(Some(u), 3),
@@ -607,7 +607,7 @@ fn build_links(sites: &[Site], incidents: &[Incident], rows: &[ProximityRow]) ->
                 Value::Text(inc.id.clone()),
                 Value::Date(inc.start.first),
                 Value::Text(inc.weapon_category.as_str().into()),
-                Value::Text(site.id.clone()),
+                Value::Text(site.id.to_string()),
                 Value::text(r.part.as_deref().or(site.part.as_deref())),
                 d,
                 dmin,
@@ -664,8 +664,8 @@ fn build_rings(sites: &[Site], opts: &LayerOptions) -> Layer {
                 Some(Geometry::MultiPolygon(mp)),
                 vec![
                     Value::Text(id.to_string()),
-                    Value::Text(first.name.clone()),
-                    Value::Text(first.kind.clone()),
+                    Value::Text(first.name.to_string()),
+                    Value::Text(first.kind.to_string()),
                     Value::real(Some(radius), 3),
                     Value::Text(crate::model::format_metres(radius)),
                     Value::Text(around.into()),
@@ -685,19 +685,7 @@ mod tests {
     use serde_json::Map;
 
     fn site(id: &str, geometry: SiteGeometry) -> Site {
-        Site {
-            id: id.into(),
-            part: None,
-            name: id.into(),
-            kind: "embassy".into(),
-            address: None,
-            operator: None,
-            geometry,
-            position_uncertainty_m: 0.0,
-            position_source: None,
-            notified: None,
-            properties: Map::new(),
-        }
+        Site::new(id, "embassy", geometry)
     }
 
     /// Checks a written (rounded, oriented) ring outline against the exact distance:

@@ -22,7 +22,7 @@
 
 mod rings;
 
-use crate::model::{Site, SiteGeometry};
+use crate::model::{Site, SiteDetails, SiteGeometry, Text};
 use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
 use osmpbf::{BlobDecode, BlobReader, PrimitiveBlock, RelMemberType};
 use rayon::iter::{ParallelBridge, ParallelIterator};
@@ -553,21 +553,26 @@ fn site(id: String, kind: String, tags: Tags, geometry: SiteGeometry) -> Site {
             )
         }
     };
-    Site {
-        name: tag("name").unwrap_or_else(|| id.clone()),
+    let id = Text::from(id);
+    let name = tag("name").map_or_else(|| id.clone(), Text::from);
+    let details = SiteDetails {
         operator: tag("operator"),
         address,
-        id,
-        part: None,
-        kind,
-        geometry,
-        position_uncertainty_m: 0.0,
         position_source: Some("OpenStreetMap".to_string()),
-        notified: None,
         properties: tags
             .into_iter()
             .map(|(k, v)| (k, Value::String(v)))
             .collect::<Map<String, Value>>(),
+    };
+    Site {
+        name,
+        id,
+        part: None,
+        kind: kind.into(),
+        geometry,
+        position_uncertainty_m: 0.0,
+        notified: None,
+        details: details.boxed(),
     }
 }
 
