@@ -23,6 +23,7 @@ use std::path::Path;
 
 mod coords;
 mod fast;
+mod parallel;
 mod ring;
 
 /// Reads sites from a file: a FeatureCollection, or for `.geojsonl`, `.ndjson`,
@@ -30,7 +31,25 @@ mod ring;
 /// RFC 8142 text sequence. Read in batches parsed in parallel.
 pub fn read_sites(path: &Path) -> Result<Vec<Site>, InputError> {
     let name = path.display().to_string();
-    read_sites_from(open(path)?, &name, is_sequence_name(path))
+    if is_sequence_name(path) {
+        return read_sites_from(open(path)?, &name, true);
+    }
+    let file = open(path)?;
+    let map = map_file(&file).map_err(|e| open_error(path, e))?;
+    parse_sites_bytes(&map, &name)
+}
+
+/// The file's bytes, mapped into memory (read from the page cache as they are
+/// needed, without a copy).
+fn map_file(file: &std::fs::File) -> std::io::Result<memmap2::Mmap> {
+    // SAFETY: the map is only read, and dropped before this function's caller
+    // returns; if another program truncated the file meanwhile, reading the
+    // lost pages would stop the process (SIGBUS), as for any program that maps
+    // its input (ripgrep, for one). It is never written through.
+    let map = unsafe { memmap2::Mmap::map(file)? };
+    // The features are read front to back by each task.
+    let _ = map.advise(memmap2::Advice::Sequential);
+    Ok(map)
 }
 
 /// Reads incidents from a file (framings as for [`read_sites`]); `relative` and
@@ -42,13 +61,15 @@ pub fn read_incidents(path: &Path, sites: &[Site]) -> Result<Vec<Incident>, Inpu
 
 /// Opens an input file with a message that says what to do when it cannot be.
 pub(crate) fn open(path: &Path) -> Result<std::fs::File, InputError> {
-    std::fs::File::open(path).map_err(|e| {
-        let hint = match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file: check the path",
-            _ => "cannot be read",
-        };
-        InputError::file(&path.display().to_string(), format!("{hint} ({e})"))
-    })
+    std::fs::File::open(path).map_err(|e| open_error(path, e))
+}
+
+fn open_error(path: &Path, e: std::io::Error) -> InputError {
+    let hint = match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file: check the path",
+        _ => "cannot be read",
+    };
+    InputError::file(&path.display().to_string(), format!("{hint} ({e})"))
 }
 
 /// Whether a file name says its features come one per line or as an RFC 8142 sequence.
@@ -74,7 +95,25 @@ pub(crate) fn read_text(path: &Path) -> Result<String, InputError> {
 
 /// Parses a sites FeatureCollection; `file` names it in errors.
 pub fn parse_sites(text: &str, file: &str) -> Result<Vec<Site>, InputError> {
-    read_sites_from(text.as_bytes(), file, false)
+    parse_sites_bytes(text.as_bytes(), file)
+}
+
+/// A sites FeatureCollection held in memory: read by all cores at once when it
+/// is ordinary, else through the streaming path (which gives the precise error).
+fn parse_sites_bytes(bytes: &[u8], file: &str) -> Result<Vec<Site>, InputError> {
+    if let Some(read) = std::str::from_utf8(bytes)
+        .ok()
+        .and_then(|text| parallel::read_sites(text, file))
+    {
+        let read = read?;
+        let feature_id = |i: usize| {
+            let at = read.feature_ids.binary_search_by_key(&i, |(j, _)| *j);
+            at.ok().map(|k| read.feature_ids[k].1.clone())
+        };
+        check_unique(&read.sites, file, feature_id)?;
+        return Ok(read.sites);
+    }
+    read_sites_from(bytes, file, false)
 }
 
 /// Reads sites from `reader`; `file` names it in errors; `allow_sequence`
@@ -108,12 +147,57 @@ pub fn read_sites_from(
         }
         next = following?;
     }
-    let mut seen: FxHashMap<(&str, Option<&str>), usize> = FxHashMap::default();
-    seen.reserve(sites.len());
-    for (i, site) in sites.iter().enumerate() {
-        if let Some(first) = seen.insert((&site.id, site.part.as_deref()), i) {
-            let id = feature_ids[i].clone().or_else(|| Some(site.id.to_string()));
-            return Err(Ctx { file, index: i, id }.err(
+    check_unique(&sites, file, |i| feature_ids[i].clone())?;
+    Ok(sites)
+}
+
+/// Each (id, part) pair may occur once; `feature_id` gives a feature's own id
+/// where it differs from its site's, for the message. The first repeat in
+/// input order is reported, with the feature it repeats.
+///
+/// The pairs are hashed and sorted on all cores; only equal hashes are
+/// compared.
+fn check_unique(
+    sites: &[Site],
+    file: &str,
+    feature_id: impl Fn(usize) -> Option<String>,
+) -> Result<(), InputError> {
+    use std::hash::{Hash, Hasher};
+    fn key(s: &Site) -> (&str, Option<&str>) {
+        (&s.id, s.part.as_deref())
+    }
+    let mut hashed: Vec<(u64, usize)> = sites
+        .par_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let mut h = super::fxhash::FxHasher::default();
+            key(s).hash(&mut h);
+            (h.finish(), i)
+        })
+        .collect();
+    hashed.par_sort_unstable();
+    // (repeat, first): the repeat that comes first in the input.
+    let mut found: Option<(usize, usize)> = None;
+    for same_hash in hashed.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+        for (k, &(_, repeat)) in same_hash.iter().enumerate().skip(1) {
+            let first = same_hash[..k]
+                .iter()
+                .map(|&(_, j)| j)
+                .find(|&j| key(&sites[j]) == key(&sites[repeat]));
+            if let Some(first) = first {
+                if found.is_none_or(|(r, _)| repeat < r) {
+                    found = Some((repeat, first));
+                }
+                break;
+            }
+        }
+    }
+    match found {
+        None => Ok(()),
+        Some((i, first)) => {
+            let site = &sites[i];
+            let id = feature_id(i).or_else(|| Some(site.id.to_string()));
+            Err(Ctx { file, index: i, id }.err(
                 Some("id"),
                 format!(
                     "duplicate site `{}`: feature {} has the same id{}; give each site (or part) its own id, \
@@ -122,10 +206,9 @@ pub fn read_sites_from(
                     first + 1,
                     if site.part.is_some() { " and part" } else { "" }
                 ),
-            ));
+            ))
         }
     }
-    Ok(sites)
 }
 
 /// One site feature: the fast path for ordinary features, else the general one
@@ -1104,6 +1187,53 @@ mod tests {
       {"type":"Feature","properties":{"id":"bldg","site":"emb","part":"administrative building"},
        "geometry":{"type":"Polygon","coordinates":[[[30.49,50.46],[30.4902,50.46],[30.4902,50.4602],[30.49,50.4602],[30.49,50.46]]]}}
     ]}"#;
+
+    #[test]
+    fn the_first_repeated_id_is_reported_with_the_feature_it_repeats() {
+        // The reference: a scan that remembers every pair seen.
+        fn first_repeat(keys: &[(String, Option<String>)]) -> Option<(usize, usize)> {
+            let mut seen = std::collections::HashMap::new();
+            keys.iter()
+                .enumerate()
+                .find_map(|(i, k)| seen.insert(k.clone(), i).map(|first| (i, first)))
+        }
+        let mut state = 7u64;
+        for round in 0..200 {
+            let n = 1 + round % 40;
+            let keys: Vec<(String, Option<String>)> = (0..n)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    let id = format!("s{}", (state >> 33) % (2 * n as u64));
+                    let part = ((state >> 20) % 3 == 0).then(|| format!("p{}", (state >> 40) % 2));
+                    (id, part)
+                })
+                .collect();
+            let sites: Vec<Site> = keys
+                .iter()
+                .map(|(id, part)| Site {
+                    part: part.as_deref().map(Into::into),
+                    ..Site::new(id, "site", SiteGeometry::Point(Point::new(30.0, 50.0)))
+                })
+                .collect();
+            let got = check_unique(&sites, "f", |_| None)
+                .err()
+                .map(|e| e.to_string());
+            let want = first_repeat(&keys).map(|(i, first)| (i + 1, first + 1));
+            match (got, want) {
+                (None, None) => {}
+                (Some(message), Some((i, first))) => {
+                    assert!(message.contains(&format!("feature {i} ")), "{message}");
+                    assert!(
+                        message.contains(&format!("feature {first} has the same")),
+                        "{message}"
+                    );
+                }
+                (got, want) => panic!("round {round}: {got:?} but expected {want:?}"),
+            }
+        }
+    }
 
     #[test]
     fn reads_points_parts_and_dates() {

@@ -269,7 +269,7 @@ pub fn build_map(
     let a = areas(&page, u);
     let (view, detail_focus) = match &spec.kind {
         MapKind::Detail { focus, radius_m } => {
-            let parts: Vec<&Site> = sites.iter().filter(|s| &s.id == focus).collect();
+            let parts: Vec<&Site> = sites.iter().filter(|s| s.id == *focus).collect();
             if parts.is_empty() {
                 let mut ids: Vec<&str> = sites.iter().map(|s| s.id.as_str()).collect();
                 ids.dedup();
@@ -513,7 +513,6 @@ pub fn build_map(
     }
     if sites.iter().any(|s| {
         s.position_source()
-            .as_deref()
             .is_some_and(|p| p.to_ascii_lowercase().contains("openstreetmap") || p.contains("OSM"))
     }) {
         attribution.push("© OpenStreetMap contributors (ODbL)".into());
@@ -595,7 +594,7 @@ fn default_radius(
             Location::Point {
                 point,
                 uncertainty_m,
-            } if row.is_some_and(|w| sites.get(w.site).is_some_and(|s| &s.id == id)) => {
+            } if row.is_some_and(|w| sites.get(w.site).is_some_and(|s| s.id == id)) => {
                 reach = reach.max(geodesy::distance_m(centre, *point) + uncertainty_m);
             }
             _ => {}
@@ -831,7 +830,7 @@ impl Ctx<'_> {
                 Location::Relative { site, .. } | Location::Within { site, .. } => self
                     .sites
                     .iter()
-                    .find(|s| &s.id == site)
+                    .find(|s| s.id == site)
                     .map(|s| geometry_centre(&s.geometry).0),
             };
             if let Some(c) = anchor {
@@ -1106,7 +1105,7 @@ impl Ctx<'_> {
                 None => format!("site:{}", s.id),
             };
             // Parts recorded at the site's own point add nothing to draw.
-            if seen.iter().any(|(id, q)| id == &s.id && q.dist(p) < 1.0) {
+            if seen.iter().any(|(id, q)| id == s.id && q.dist(p) < 1.0) {
                 continue;
             }
             seen.push((s.id.to_string(), p));
@@ -1559,7 +1558,6 @@ impl Ctx<'_> {
             for s in approx {
                 let src = s
                     .position_source()
-                    .as_deref()
                     .map(|p| format!("; position from {p}"))
                     .unwrap_or_default();
                 notes.push(format!(

@@ -104,7 +104,7 @@ pub fn build_timeline(
     rows: &[ProximityRow],
 ) -> Result<(Scene, TimelineLayout), RenderError> {
     if let Some(id) = &spec.site {
-        if !sites.iter().any(|s| &s.id == id) {
+        if !sites.iter().any(|s| s.id == id) {
             return Err(RenderError::Spec(format!(
                 "--site `{id}` is not a site id in the sites file"
             )));
@@ -120,7 +120,7 @@ pub fn build_timeline(
             .filter(|r| {
                 spec.site
                     .as_ref()
-                    .is_none_or(|id| sites.get(r.site).is_some_and(|s| &s.id == id))
+                    .is_none_or(|id| sites.get(r.site).is_some_and(|s| s.id == id))
             })
             .min_by(|a, b| a.distance.nominal.total_cmp(&b.distance.nominal));
         match row.and_then(|r| sites.get(r.site).map(|s| (r, s))) {

@@ -447,7 +447,7 @@ pub fn build_layers(
             Value::text(s.notified.as_ref().map(|n| n.precision.as_str())),
             Value::Text(s.geometry.type_name().to_string()),
         ];
-        values.extend(site_extra.values(&s.properties()));
+        values.extend(site_extra.values(s.properties()));
         site_layer.push(point.map(Geometry::Point), values);
         if !s.geometry.polygons().is_empty() {
             footprints.push(
