@@ -11,6 +11,10 @@
 use impactmap::cli::InputArgs;
 use std::path::PathBuf;
 
+/// The allocator of the `impactmap` binary, so the floor is measured alike.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [mode, sites, incidents] = args.as_slice() else {

@@ -36,7 +36,13 @@ pub fn read_sites(path: &Path) -> Result<Vec<Site>, InputError> {
     }
     let file = open(path)?;
     let map = map_file(&file).map_err(|e| open_error(path, e))?;
-    parse_sites_bytes(&map, &name)
+    match read_in_parallel(&map, &name) {
+        Some(read) => {
+            drop(map);
+            check_read(read?, &name)
+        }
+        None => read_sites_from(map.as_ref(), &name, false),
+    }
 }
 
 /// The file's bytes, mapped into memory (read from the page cache as they are
@@ -101,19 +107,27 @@ pub fn parse_sites(text: &str, file: &str) -> Result<Vec<Site>, InputError> {
 /// A sites FeatureCollection held in memory: read by all cores at once when it
 /// is ordinary, else through the streaming path (which gives the precise error).
 fn parse_sites_bytes(bytes: &[u8], file: &str) -> Result<Vec<Site>, InputError> {
-    if let Some(read) = std::str::from_utf8(bytes)
-        .ok()
-        .and_then(|text| parallel::read_sites(text, file))
-    {
-        let read = read?;
-        let feature_id = |i: usize| {
-            let at = read.feature_ids.binary_search_by_key(&i, |(j, _)| *j);
-            at.ok().map(|k| read.feature_ids[k].1.clone())
-        };
-        check_unique(&read.sites, file, feature_id)?;
-        return Ok(read.sites);
+    match read_in_parallel(bytes, file) {
+        Some(read) => check_read(read?, file),
+        None => read_sites_from(bytes, file, false),
     }
-    read_sites_from(bytes, file, false)
+}
+
+/// `None` when the text is not ordinary enough for the parallel reader.
+fn read_in_parallel(bytes: &[u8], file: &str) -> Option<Result<parallel::Read, InputError>> {
+    parallel::read_sites(std::str::from_utf8(bytes).ok()?, file)
+}
+
+/// The sites of a parallel read, once their ids are known to be unique.
+fn check_read(mut read: parallel::Read, file: &str) -> Result<Vec<Site>, InputError> {
+    let feature_ids = std::mem::take(&mut read.feature_ids);
+    let sites = read.into_sites();
+    let feature_id = |i: usize| {
+        let at = feature_ids.binary_search_by_key(&i, |(j, _)| *j);
+        at.ok().map(|k| feature_ids[k].1.clone())
+    };
+    check_unique(&sites, file, feature_id)?;
+    Ok(sites)
 }
 
 /// Reads sites from `reader`; `file` names it in errors; `allow_sequence`

@@ -23,11 +23,23 @@ use crate::model::Site;
 use rayon::prelude::*;
 use serde_json::Value;
 
-/// Sites read, with the features' own ids where they differ from the site
-/// ids (for messages about duplicates), by position.
+/// Sites read, in runs that follow one another, with the features' own ids
+/// where they differ from the site ids (for messages about duplicates), by
+/// position. The runs hold nothing of the text, which can go first.
 pub(super) struct Read {
-    pub sites: Vec<Site>,
+    runs: Vec<Vec<Site>>,
     pub feature_ids: Vec<(usize, String)>,
+}
+
+impl Read {
+    /// Every site, in input order.
+    pub fn into_sites(self) -> Vec<Site> {
+        let mut sites = Vec::with_capacity(self.runs.iter().map(Vec::len).sum());
+        for run in self.runs {
+            sites.extend(run);
+        }
+        sites
+    }
 }
 
 /// Bytes of features per task, at least.
@@ -58,8 +70,9 @@ fn read_in_chunks(text: &str, file: &str, chunk: usize) -> Option<Result<Read, I
         })
         .collect();
     // Join the runs in order, reading again wherever a guess was wrong.
-    let mut sites = Vec::new();
+    let mut kept = Vec::new();
     let mut feature_ids = Vec::new();
+    let mut count = 0;
     let mut at = first;
     let mut close = None;
     for (k, slot) in runs.iter_mut().enumerate() {
@@ -72,13 +85,9 @@ fn read_in_chunks(text: &str, file: &str, chunk: usize) -> Option<Result<Read, I
             _ => run(text, file, at, limits(k)),
         };
         let Ok(next) = r.next else { return None };
-        let offset = sites.len();
-        if sites.is_empty() {
-            sites = r.sites;
-        } else {
-            sites.extend(r.sites);
-        }
-        feature_ids.extend(r.feature_ids.into_iter().map(|(i, id)| (offset + i, id)));
+        feature_ids.extend(r.feature_ids.into_iter().map(|(i, id)| (count + i, id)));
+        count += r.sites.len();
+        kept.push(r.sites);
         match next {
             Next::Feature(p) => at = p,
             Next::Close(p) => {
@@ -91,7 +100,10 @@ fn read_in_chunks(text: &str, file: &str, chunk: usize) -> Option<Result<Read, I
     if let Err(e) = check_members(head.into_iter().chain(tail), file) {
         return Some(Err(e));
     }
-    Some(Ok(Read { sites, feature_ids }))
+    Some(Ok(Read {
+        runs: kept,
+        feature_ids,
+    }))
 }
 
 /// The collection's own members: `type` must say FeatureCollection, a legacy
@@ -317,14 +329,12 @@ mod tests {
                 let read = read_in_chunks(&text, "f", chunk)
                     .unwrap_or_else(|| panic!("declined at chunk {chunk}"))
                     .unwrap();
-                assert_eq!(read.sites, reference, "chunk {chunk}");
+                let ids = read.feature_ids.clone();
+                assert_eq!(read.into_sites(), reference, "chunk {chunk}");
                 // Feature ids that differ from the site id: the `site`/`part` features.
                 let parts = (0..300).filter(|i| i % 8 == 5).count();
-                assert_eq!(read.feature_ids.len(), parts, "chunk {chunk}");
-                assert!(read
-                    .feature_ids
-                    .iter()
-                    .all(|(i, id)| *id == format!("e{i}")));
+                assert_eq!(ids.len(), parts, "chunk {chunk}");
+                assert!(ids.iter().all(|(i, id)| *id == format!("e{i}")));
             }
         }
     }
@@ -332,11 +342,8 @@ mod tests {
     #[test]
     fn empty_collections_and_errors() {
         let empty = r#"{"type":"FeatureCollection","features":[]}"#;
-        assert!(read_in_chunks(empty, "f", 1)
-            .unwrap()
-            .unwrap()
-            .sites
-            .is_empty());
+        let read = read_in_chunks(empty, "f", 1).unwrap().unwrap();
+        assert!(read.into_sites().is_empty());
         let wrong = r#"{"type":"Feature","features":[]}"#;
         let e = read_in_chunks(wrong, "f", 1).unwrap().err().unwrap();
         assert_eq!(e.to_string(), streamed(wrong).err().unwrap().to_string());
