@@ -1,9 +1,11 @@
-"""Runs a command and prints its wall time (s) and peak resident memory (MiB).
+"""Runs a command and records its wall time (s), peak resident memory (MiB)
+and processor time (user + system, s: above the wall time when it uses
+several cores).
 
 usage: python measure.py OUTFILE COMMAND [ARGS...]
 
-Writes "wall_s peak_rss_mib exit_status" to OUTFILE; the command's own output
-passes through. Standard library only (no need for GNU time).
+Writes "wall_s peak_rss_mib exit_status cpu_s" to OUTFILE; the command's own
+output passes through. Standard library only (no need for GNU time).
 """
 
 import resource
@@ -18,9 +20,11 @@ def main():
     status = subprocess.run(cmd).returncode
     wall = time.perf_counter() - t
     # ru_maxrss is in KiB on Linux; this process waits for only this one child.
-    rss_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    rss_mib = usage.ru_maxrss / 1024.0
+    cpu = usage.ru_utime + usage.ru_stime
     with open(out, "w") as f:
-        f.write("%.3f %.1f %d\n" % (wall, rss_mib, status))
+        f.write("%.3f %.1f %d %.3f\n" % (wall, rss_mib, status, cpu))
     return status
 
 
