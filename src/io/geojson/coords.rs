@@ -137,23 +137,25 @@ pub(super) fn collection_tail(text: &str, close: usize) -> Option<Vec<(&str, &st
     (r.i == r.b.len()).then_some(members)
 }
 
-/// The members of an object's text as (name, raw value text), in order;
-/// `None` for anything but a plain object (escaped names included). The values'
-/// syntax is left to whoever reads them.
-pub(super) fn members(text: &str) -> Option<Vec<(&str, &str)>> {
+/// Hands each member of an object's text to `member` as (name, raw value
+/// text), in order; `None` for anything but a plain object (escaped names
+/// included) or when `member` declines. The values' syntax is left to
+/// `member`.
+pub(super) fn members<'a>(
+    text: &'a str,
+    mut member: impl FnMut(&'a str, &'a str) -> Option<()>,
+) -> Option<()> {
     let mut r = Reader {
         b: text.as_bytes(),
         i: 0,
     };
     r.byte(b'{')?;
-    let mut out = Vec::with_capacity(4);
     if r.peek()? != b'}' {
         loop {
             let key = r.string()?;
             r.byte(b':')?;
             // Keys end at ASCII quotes, so they are whole UTF-8 strings.
-            let key = std::str::from_utf8(key).ok()?;
-            out.push((key, r.raw_value(text)?));
+            member(std::str::from_utf8(key).ok()?, r.raw_value(text)?)?;
             if !r.next_member()? {
                 break;
             }
@@ -162,7 +164,7 @@ pub(super) fn members(text: &str) -> Option<Vec<(&str, &str)>> {
         r.i += 1;
         r.ws();
     }
-    (r.i == r.b.len()).then_some(out)
+    (r.i == r.b.len()).then_some(())
 }
 
 /// The content of a JSON string's text (quotes included) when it has no
@@ -293,40 +295,38 @@ impl<'a> Reader<'a> {
         self.ws();
         let negative = self.b.get(self.i) == Some(&b'-');
         self.i += usize::from(negative);
-        let (mut m, mut digits, mut fraction) = (0u64, 0usize, 0usize);
         let int_start = self.i;
-        while let Some(d) = self.b.get(self.i).filter(|c| c.is_ascii_digit()) {
-            m = m * 10 + u64::from(d - b'0');
-            digits += 1;
-            self.i += 1;
-            if digits > 15 {
-                return None;
-            }
-        }
-        let int_len = self.i - int_start;
+        let mut m = 0u64;
+        let int_len = self.digits(&mut m);
         if int_len == 0 || (int_len > 1 && self.b[int_start] == b'0') {
             return None;
         }
+        let mut fraction = 0;
         if self.b.get(self.i) == Some(&b'.') {
             self.i += 1;
-            while let Some(d) = self.b.get(self.i).filter(|c| c.is_ascii_digit()) {
-                m = m * 10 + u64::from(d - b'0');
-                digits += 1;
-                fraction += 1;
-                self.i += 1;
-                if digits > 15 {
-                    return None;
-                }
-            }
+            fraction = self.digits(&mut m);
             if fraction == 0 {
                 return None;
             }
         }
-        if matches!(self.b.get(self.i), Some(b'e' | b'E')) {
+        if int_len + fraction > 15 || matches!(self.b.get(self.i), Some(b'e' | b'E')) {
             return None;
         }
         let v = m as f64 / POW10[fraction];
         Some(if negative { -v } else { v })
+    }
+
+    /// Decimal digits from here, appended to `m` (wrapping: the caller
+    /// refuses more than 15 digits); their count.
+    #[inline]
+    fn digits(&mut self, m: &mut u64) -> usize {
+        let rest = &self.b[self.i..];
+        let n = rest.iter().take_while(|c| c.is_ascii_digit()).count();
+        for &d in &rest[..n] {
+            *m = m.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+        }
+        self.i += n;
+        n
     }
 
     /// `[lon, lat]` or `[lon, lat, height]`.

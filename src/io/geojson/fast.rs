@@ -47,15 +47,15 @@ impl<'a> PropList<'a> {
         if raw == "null" {
             return Some(None);
         }
-        let members = super::coords::members(raw)?;
-        let mut props = Vec::with_capacity(members.len());
-        for (key, value) in members {
+        let mut props = Vec::with_capacity(4);
+        super::coords::members(raw, |key, value| {
             let value = match super::coords::plain_string(value) {
                 Some(s) => PropVal::Str(s),
                 None => PropVal::Json(serde_json::from_str(value).ok()?),
             };
             props.push((key, value));
-        }
+            Some(())
+        })?;
         Some(Some(PropList(props)))
     }
 }
