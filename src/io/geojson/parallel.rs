@@ -36,7 +36,8 @@ impl Read {
     pub fn into_sites(self) -> Vec<Site> {
         let mut sites = Vec::with_capacity(self.runs.iter().map(Vec::len).sum());
         for run in self.runs {
-            sites.extend(run);
+            // Moved by all cores, each into its own part of `sites`.
+            sites.par_extend(run);
         }
         sites
     }
