@@ -152,3 +152,23 @@ impl Site {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_site_stays_small() {
+        // A national extract holds millions of sites: every byte here is
+        // megabytes there. Short texts stay inline.
+        assert!(std::mem::size_of::<Site>() <= 168);
+        let s = Site::new(
+            "way/123456789012",
+            "building",
+            SiteGeometry::Point(Point::new(30.0, 50.0)),
+        );
+        assert!(!s.id.is_heap_allocated() && !s.name.is_heap_allocated());
+        assert_eq!(s.label(), "way/123456789012");
+        assert_eq!(s.properties().len(), 0);
+    }
+}
