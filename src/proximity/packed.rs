@@ -64,15 +64,9 @@ impl Ord for Pending {
 impl PackedTree {
     /// Builds the tree over `boxes`, ordered by `keys` (one per box; nearby
     /// items should have nearby keys, e.g. a Hilbert index).
-    pub fn new(boxes: &[Box3], keys: &[u64]) -> Self {
+    #[cfg(test)]
+    pub fn new(boxes: &[Box3], keys: &[u32]) -> Self {
         assert_eq!(boxes.len(), keys.len());
-        assert!(
-            boxes.len() < u32::MAX as usize,
-            "too many items for a packed tree"
-        );
-        if boxes.is_empty() {
-            return PackedTree::default();
-        }
         let mut origin = [0.0; 3];
         for (k, o) in origin.iter_mut().enumerate() {
             let lo = boxes.iter().map(|b| b[k]).fold(f64::INFINITY, f64::min);
@@ -80,41 +74,59 @@ impl PackedTree {
                 .iter()
                 .map(|b| b[k + 3])
                 .fold(f64::NEG_INFINITY, f64::max);
-            *o = (lo + hi) / 2.0;
+            *o = if lo <= hi { (lo + hi) / 2.0 } else { 0.0 };
         }
-        let mut items: Vec<u32> = (0..boxes.len() as u32).collect();
-        {
-            use rayon::slice::ParallelSliceMut;
-            items.par_sort_unstable_by_key(|&i| (keys[i as usize], i));
+        Self::build(keys, origin, |items, leaves| {
+            leaves.extend(items.iter().map(|&i| store(origin, &boxes[i as usize])));
+        })
+    }
+
+    /// Builds the tree over `keys.len()` items ordered by their key (ties by
+    /// item). `leaves(items, stored)` appends the boxes of the items, in the
+    /// order given, to `stored`, as [`store`] makes them from `origin` (which
+    /// should be near the data, for precision).
+    pub fn build(
+        keys: &[u32],
+        origin: [f64; 3],
+        leaves: impl FnOnce(&[u32], &mut Vec<[f32; 6]>),
+    ) -> Self {
+        use rayon::prelude::*;
+        // Total node count stays below 2³² (`Pending` holds a node as u32).
+        assert!(
+            keys.len() < (u32::MAX / 16 * 15) as usize,
+            "too many items for a packed tree"
+        );
+        if keys.is_empty() {
+            return PackedTree::default();
         }
-        let mut stored: Vec<[f32; 6]> = items
-            .iter()
-            .map(|&i| {
-                let b = &boxes[i as usize];
-                [
-                    down(b[0] - origin[0]),
-                    down(b[1] - origin[1]),
-                    down(b[2] - origin[2]),
-                    up(b[3] - origin[0]),
-                    up(b[4] - origin[1]),
-                    up(b[5] - origin[2]),
-                ]
-            })
-            .collect();
+        let order = sort_by_key(keys);
+        let items: Vec<u32> = order.par_iter().map(|&k| k as u32).collect();
+        let mut capacity = items.len();
+        let mut width = items.len();
+        while width > 1 {
+            width = width.div_ceil(NODE);
+            capacity += width;
+        }
+        let mut stored: Vec<[f32; 6]> = Vec::with_capacity(capacity);
+        leaves(&items, &mut stored);
+        assert_eq!(stored.len(), items.len(), "one box per item");
         let mut levels = vec![0, stored.len()];
         while levels[levels.len() - 1] - levels[levels.len() - 2] > 1 {
             let (start, end) = (levels[levels.len() - 2], levels[levels.len() - 1]);
-            for first in (start..end).step_by(NODE) {
-                let last = (first + NODE).min(end);
-                let mut b = stored[first];
-                for c in &stored[first + 1..last] {
-                    for k in 0..3 {
-                        b[k] = b[k].min(c[k]);
-                        b[k + 3] = b[k + 3].max(c[k + 3]);
+            let parents: Vec<[f32; 6]> = stored[start..end]
+                .par_chunks(NODE)
+                .map(|children| {
+                    let mut b = children[0];
+                    for c in &children[1..] {
+                        for k in 0..3 {
+                            b[k] = b[k].min(c[k]);
+                            b[k + 3] = b[k + 3].max(c[k + 3]);
+                        }
                     }
-                }
-                stored.push(b);
-            }
+                    b
+                })
+                .collect();
+            stored.extend(parents);
             levels.push(stored.len());
         }
         PackedTree {
@@ -256,6 +268,18 @@ impl Iterator for Nearest<'_> {
     }
 }
 
+/// A box as the tree stores it: `f32` offsets from `origin`, rounded outward.
+pub fn store(origin: [f64; 3], b: &Box3) -> [f32; 6] {
+    [
+        down(b[0] - origin[0]),
+        down(b[1] - origin[1]),
+        down(b[2] - origin[2]),
+        up(b[3] - origin[0]),
+        up(b[4] - origin[1]),
+        up(b[5] - origin[2]),
+    ]
+}
+
 /// The largest `f32` not above `x`.
 fn down(x: f64) -> f32 {
     let v = x as f32;
@@ -271,26 +295,78 @@ fn up(x: f64) -> f32 {
     -down(-x)
 }
 
-/// Position of `(x, y)` along a Hilbert curve filling a 2¹⁶ × 2¹⁶ grid.
-pub fn hilbert(x: u32, y: u32) -> u64 {
-    let (mut x, mut y) = (x & 0xFFFF, y & 0xFFFF);
-    let mut d: u64 = 0;
-    let mut s: u32 = 1 << 15;
-    while s > 0 {
-        let rx = u32::from(x & s > 0);
-        let ry = u32::from(y & s > 0);
-        d += u64::from(s) * u64::from(s) * u64::from((3 * rx) ^ ry);
-        // Rotate the quadrant so the curve stays continuous.
-        if ry == 0 {
-            if rx == 1 {
-                x = 0xFFFF - x;
-                y = 0xFFFF - y;
-            }
-            std::mem::swap(&mut x, &mut y);
+/// Items `0..keys.len()` ordered by key, then by item, as `key << 32 | item`
+/// (an LSD radix sort on the key's bytes, stable, so ties stay in item order).
+fn sort_by_key(keys: &[u32]) -> Vec<u64> {
+    let mut a: Vec<u64> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, &k)| u64::from(k) << 32 | i as u64)
+        .collect();
+    let mut b = vec![0u64; a.len()];
+    for shift in [32, 40, 48, 56] {
+        let mut start = [0usize; 256];
+        for &v in &a {
+            start[(v >> shift) as usize & 0xFF] += 1;
         }
-        s >>= 1;
+        if start.contains(&a.len()) {
+            continue; // one bucket: this byte is the same in every key
+        }
+        let mut sum = 0;
+        for s in start.iter_mut() {
+            (*s, sum) = (sum, sum + *s);
+        }
+        for &v in &a {
+            let bucket = &mut start[(v >> shift) as usize & 0xFF];
+            b[*bucket] = v;
+            *bucket += 1;
+        }
+        std::mem::swap(&mut a, &mut b);
     }
-    d
+    a
+}
+
+/// Position of `(x, y)` along a Hilbert curve filling a 2¹⁶ × 2¹⁶ grid
+/// (only the low 16 bits of each are used). Branch-free: the quadrant
+/// rotations of all 16 levels are composed with bit operations, as in
+/// "Fast Hilbert curve generation" (rawrunprotected.com).
+pub fn hilbert(x: u32, y: u32) -> u32 {
+    let (x, y) = (x & 0xFFFF, y & 0xFFFF);
+    let (a, b, c, d) = (x ^ y, 0xFFFF ^ x ^ y, 0xFFFF ^ (x | y), x & (y ^ 0xFFFF));
+    let (a, b, c, d) = (
+        a | (b >> 1),
+        (a >> 1) ^ a,
+        ((c >> 1) ^ (b & (d >> 1))) ^ c,
+        ((a & (c >> 1)) ^ (d >> 1)) ^ d,
+    );
+    let (a, b, c, d) = (
+        (a & (a >> 2)) ^ (b & (b >> 2)),
+        (a & (b >> 2)) ^ (b & ((a ^ b) >> 2)),
+        c ^ (a & (c >> 2)) ^ (b & (d >> 2)),
+        d ^ (b & (c >> 2)) ^ ((a ^ b) & (d >> 2)),
+    );
+    let (a, b, c, d) = (
+        (a & (a >> 4)) ^ (b & (b >> 4)),
+        (a & (b >> 4)) ^ (b & ((a ^ b) >> 4)),
+        c ^ (a & (c >> 4)) ^ (b & (d >> 4)),
+        d ^ (b & (c >> 4)) ^ ((a ^ b) & (d >> 4)),
+    );
+    let (c, d) = (
+        c ^ (a & (c >> 8)) ^ (b & (d >> 8)),
+        d ^ (b & (c >> 8)) ^ ((a ^ b) & (d >> 8)),
+    );
+    let (a, b) = (c ^ (c >> 1), d ^ (d >> 1));
+    let i0 = x ^ y;
+    let i1 = b | (0xFFFF ^ (i0 | a));
+    (spread(i1) << 1) | spread(i0)
+}
+
+/// The low 16 bits of `v` moved to the even bit positions.
+fn spread(v: u32) -> u32 {
+    let v = (v | (v << 8)) & 0x00FF_00FF;
+    let v = (v | (v << 4)) & 0x0F0F_0F0F;
+    let v = (v | (v << 2)) & 0x3333_3333;
+    (v | (v << 1)) & 0x5555_5555
 }
 
 #[cfg(test)]
@@ -332,7 +408,7 @@ mod tests {
             .collect()
     }
 
-    fn keys(boxes: &[Box3]) -> Vec<u64> {
+    fn keys(boxes: &[Box3]) -> Vec<u32> {
         boxes
             .iter()
             .map(|b| hilbert((b[0] as u32) >> 4, (b[1] as u32) >> 4))
@@ -410,10 +486,75 @@ mod tests {
         }
     }
 
+    /// The Hilbert index computed level by level, rotating the quadrant each time.
+    fn hilbert_by_levels(x: u32, y: u32) -> u32 {
+        let (mut x, mut y) = (x & 0xFFFF, y & 0xFFFF);
+        let mut d = 0;
+        let mut s: u32 = 1 << 15;
+        while s > 0 {
+            let rx = u32::from(x & s > 0);
+            let ry = u32::from(y & s > 0);
+            d += s * s * ((3 * rx) ^ ry);
+            if ry == 0 {
+                if rx == 1 {
+                    x = 0xFFFF - x;
+                    y = 0xFFFF - y;
+                }
+                std::mem::swap(&mut x, &mut y);
+            }
+            s >>= 1;
+        }
+        d
+    }
+
+    #[test]
+    fn hilbert_matches_the_level_by_level_curve() {
+        let mut s = 7u64;
+        for k in 0..200_000u32 {
+            s = s
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let (x, y) = ((s >> 40) as u32, (s >> 20) as u32);
+            assert_eq!(hilbert(x, y), hilbert_by_levels(x, y), "({x}, {y})");
+            // And along the grid's edges and corners.
+            let e = [0, 1, k & 0xFFFF, 0xFFFE, 0xFFFF];
+            let (x, y) = (e[k as usize % 5], e[(k / 5) as usize % 5]);
+            assert_eq!(hilbert(x, y), hilbert_by_levels(x, y), "({x}, {y})");
+        }
+    }
+
+    #[test]
+    fn radix_order_matches_a_plain_sort() {
+        let mut s = 3u64;
+        for (n, spread) in [
+            (0, 1),
+            (1, 1),
+            (1000, 7),
+            (5000, u32::MAX),
+            (70_000, 1 << 20),
+        ] {
+            let keys: Vec<u32> = (0..n)
+                .map(|_| {
+                    s = s
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    ((s >> 32) as u32) % spread
+                })
+                .collect();
+            let mut want: Vec<(u32, usize)> = keys.iter().copied().zip(0..).collect();
+            want.sort();
+            let got: Vec<(u32, usize)> = sort_by_key(&keys)
+                .iter()
+                .map(|&v| ((v >> 32) as u32, (v & 0xFFFF_FFFF) as usize))
+                .collect();
+            assert_eq!(got, want);
+        }
+    }
+
     #[test]
     fn hilbert_visits_neighbours_in_turn() {
         // On a 4 × 4 corner of the grid the curve moves one cell at a time.
-        let mut cells: Vec<(u64, u32, u32)> = (0..4)
+        let mut cells: Vec<(u32, u32, u32)> = (0..4)
             .flat_map(|x| (0..4).map(move |y| (hilbert(x, y), x, y)))
             .collect();
         cells.sort();
