@@ -138,11 +138,24 @@ impl SiteIndex {
             let s = &mut *cell.borrow_mut();
             let frame = LocalFrame::new(p);
             s.candidates.clear();
+            let q = ecef(p.0);
+            // A near site first: its upper bound keeps farther boxes out of the search.
+            let seed = self.tree.descend(q);
             let mut best_upper = f64::INFINITY;
-            let mut boxes = self.tree.nearest(ecef(p.0), &mut s.heap);
+            if let Some(site) = seed {
+                let (lower, upper) = bounds(&sites[site].geometry, &frame);
+                best_upper = upper;
+                s.candidates.push((lower, site));
+            }
+            let mut boxes = self.tree.nearest(q, &mut s.heap);
+            // Chord ≤ geodesic: boxes farther than the best upper bound cannot hold the nearest.
+            boxes.limit(best_upper * best_upper * (1.0 + 1e-12));
             while let Some((site, lb2)) = boxes.next() {
                 if lb2.sqrt() > best_upper {
                     break;
+                }
+                if Some(site) == seed {
+                    continue;
                 }
                 let (lower, upper) = bounds(&sites[site].geometry, &frame);
                 if lower <= best_upper {

@@ -148,14 +148,10 @@ impl PackedTree {
         let b = &self.boxes[g];
         let mut s = 0.0;
         for k in 0..3 {
-            let (lo, hi) = (f64::from(b[k]), f64::from(b[k + 3]));
-            let d = if q[k] < lo {
-                lo - q[k]
-            } else if q[k] > hi {
-                q[k] - hi
-            } else {
-                0.0
-            };
+            // Branch-free: a query's side of a box is hard to predict.
+            let d = (f64::from(b[k]) - q[k])
+                .max(q[k] - f64::from(b[k + 3]))
+                .max(0.0);
             s += d * d;
         }
         s
@@ -176,6 +172,29 @@ impl PackedTree {
         let (below, below_end) = (self.levels[level - 1], self.levels[level]);
         let first = below + local * NODE;
         first..(first + NODE).min(below_end)
+    }
+
+    /// The item reached by stepping, from the root, always into the child
+    /// whose box is nearest `q` (the first on ties): a near item found
+    /// cheaply, whose distance bounds a search. `None` when the tree is empty.
+    pub fn descend(&self, q: [f64; 3]) -> Option<usize> {
+        if self.is_empty() {
+            return None;
+        }
+        let q = self.relative(q);
+        let mut level = self.levels.len() - 2;
+        let mut g = self.levels[level];
+        while level > 0 {
+            let mut best = (f64::INFINITY, usize::MAX);
+            for c in self.children(g, level) {
+                let d2 = self.d2(&q, c);
+                if d2 < best.0 || best.1 == usize::MAX {
+                    best = (d2, c);
+                }
+            }
+            (g, level) = (best.1, level - 1);
+        }
+        Some(self.items[g] as usize)
     }
 
     /// Items in increasing order of the squared distance from `q` to their box,
