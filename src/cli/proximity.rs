@@ -3,7 +3,7 @@
 use super::progress::Progress;
 use super::{InputArgs, UsageError};
 use crate::io::atomic::write_atomic;
-use crate::io::table::{cells, write_table, TableFormat, COLUMNS};
+use crate::io::table::{for_each_cell, write_table, TableFormat, COLUMNS};
 use crate::model::{Incident, Site, StepLength};
 use crate::proximity::{rows_for, Options, ProximityRow, SiteIndex, UnknownSite};
 use anyhow::Context;
@@ -141,18 +141,41 @@ fn stream_csv(
     let mut out = ::csv::Writer::from_writer(w);
     out.write_record(COLUMNS)?;
     out.flush()?;
+    let w = out.into_inner().map_err(|e| e.into_error())?;
     input.for_each_incident_batch(sites, |batch| {
-        for row in batch_rows(index, sites, &batch, options)? {
-            out.write_record(cells(&row, sites, &batch))?;
+        // Rows computed and written to CSV text in parallel, a chunk of
+        // incidents at a time; the text goes out in incident order.
+        let chunks: Vec<anyhow::Result<Vec<u8>>> = batch
+            .par_chunks(CSV_CHUNK)
+            .enumerate()
+            .map(|(c, chunk)| {
+                let mut csv = ::csv::Writer::from_writer(Vec::new());
+                let mut buf = String::new();
+                for (k, incident) in chunk.iter().enumerate() {
+                    for row in rows_for(index, sites, c * CSV_CHUNK + k, incident, options)? {
+                        for_each_cell(&row, sites, &batch, &mut buf, |cell| csv.write_field(cell))?;
+                        csv.write_record(None::<&[u8]>)?;
+                    }
+                }
+                Ok(csv.into_inner().map_err(|e| e.into_error())?)
+            })
+            .collect();
+        // Nothing of a batch is written unless all of it is good.
+        let chunks = chunks.into_iter().collect::<anyhow::Result<Vec<_>>>()?;
+        for text in chunks {
+            w.write_all(&text)?;
         }
         // A slow stream's rows go out now, not when a buffer fills.
-        out.flush()?;
+        w.flush()?;
         progress.advance(batch.len());
         Ok(())
     })?;
-    out.flush()?;
+    w.flush()?;
     Ok(())
 }
+
+/// Incidents whose CSV rows one task writes.
+const CSV_CHUNK: usize = 256;
 
 /// The rows of a batch of incidents, computed in parallel, in incident order.
 fn batch_rows(

@@ -58,30 +58,63 @@ impl TableFormat {
 
 /// One row's cells as text, in [`COLUMNS`] order (empty when not defined).
 pub fn cells(row: &ProximityRow, sites: &[Site], incidents: &[Incident]) -> Vec<String> {
+    let mut out = Vec::with_capacity(COLUMNS.len());
+    let _ = for_each_cell(row, sites, incidents, &mut String::new(), |c| {
+        out.push(c.to_string());
+        Ok::<(), std::convert::Infallible>(())
+    });
+    out
+}
+
+/// Hands each of a row's cells to `cell`, in [`COLUMNS`] order (empty when
+/// not defined), without allocating a string per cell; `buf` is work space.
+pub fn for_each_cell<E>(
+    row: &ProximityRow,
+    sites: &[Site],
+    incidents: &[Incident],
+    buf: &mut String,
+    mut cell: impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    use std::fmt::Write as _;
     let inc = &incidents[row.incident];
     let site = &sites[row.site];
-    let opt = |v: Option<String>| v.unwrap_or_default();
-    vec![
-        inc.id.clone(),
-        inc.start.iso_date(),
-        site.id.to_string(),
-        opt(row.part.clone()),
-        format!("{:.3}", row.distance.nominal),
-        format!("{:.3}", row.distance.min),
-        format!("{:.3}", row.distance.max),
-        row.inside.as_str().to_string(),
-        opt(row.bearing_deg.map(|b| format!("{b:.2}"))),
-        opt(row.nearest.map(|p| format!("{:.7}", p.x()))),
-        opt(row.nearest.map(|p| format!("{:.7}", p.y()))),
-        inc.location.kind().to_string(),
-        row.basis.clone(),
-        row.distance.to_string(),
-        opt(row.after_notification.map(|a| a.as_str().to_string())),
-        opt(site.notified.as_ref().map(|n| n.original.clone())),
-        opt(inc.weapon.clone()),
-        inc.weapon_category.as_str().to_string(),
-        inc.time_precision.as_str().to_string(),
-    ]
+    // Formats into `buf` and hands it on (writing to a String cannot fail).
+    let mut formatted =
+        |cell: &mut dyn FnMut(&str) -> Result<(), E>, args: std::fmt::Arguments| -> Result<(), E> {
+            buf.clear();
+            let _ = buf.write_fmt(args);
+            cell(buf)
+        };
+    cell(&inc.id)?;
+    cell(&inc.start.iso_date())?;
+    cell(&site.id)?;
+    cell(row.part.as_deref().unwrap_or_default())?;
+    formatted(&mut cell, format_args!("{:.3}", row.distance.nominal))?;
+    formatted(&mut cell, format_args!("{:.3}", row.distance.min))?;
+    formatted(&mut cell, format_args!("{:.3}", row.distance.max))?;
+    cell(row.inside.as_str())?;
+    match row.bearing_deg {
+        Some(b) => formatted(&mut cell, format_args!("{b:.2}"))?,
+        None => cell("")?,
+    }
+    match row.nearest {
+        Some(p) => {
+            formatted(&mut cell, format_args!("{:.7}", p.x()))?;
+            formatted(&mut cell, format_args!("{:.7}", p.y()))?;
+        }
+        None => {
+            cell("")?;
+            cell("")?;
+        }
+    }
+    cell(inc.location.kind())?;
+    cell(&row.basis)?;
+    formatted(&mut cell, format_args!("{}", row.distance))?;
+    cell(row.after_notification.map_or("", |a| a.as_str()))?;
+    cell(site.notified.as_ref().map_or("", |n| n.original.as_str()))?;
+    cell(inc.weapon.as_deref().unwrap_or_default())?;
+    cell(inc.weapon_category.as_str())?;
+    cell(inc.time_precision.as_str())
 }
 
 /// Writes the table in `format`.

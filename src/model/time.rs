@@ -78,6 +78,17 @@ impl DateSpan {
             )
         };
         let original = t.to_string();
+        // A day (which no form with a time reads): the common YYYY-MM-DD
+        // directly, other spellings (e.g. +024-01-02) by the format.
+        if let Some(d) = plain_day(t).or_else(|| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok()) {
+            return Ok(DateSpan {
+                first: d,
+                last: d,
+                precision: TimePrecision::Day,
+                datetime: None,
+                original,
+            });
+        }
         if let Ok(dt) = DateTime::parse_from_rfc3339(t)
             .or_else(|_| DateTime::parse_from_str(t, "%Y-%m-%dT%H:%M%:z"))
             .or_else(|_| DateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%:z"))
@@ -108,15 +119,6 @@ impl DateSpan {
                     original,
                 });
             }
-        }
-        if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-            return Ok(DateSpan {
-                first: d,
-                last: d,
-                precision: TimePrecision::Day,
-                datetime: None,
-                original,
-            });
         }
         let parts: Vec<&str> = t.split('-').collect();
         match parts[..] {
@@ -198,8 +200,30 @@ impl DateSpan {
 
     /// The date as `YYYY-MM-DD` (the first day of the span), stable for attribute tables.
     pub fn iso_date(&self) -> String {
-        self.first.format("%Y-%m-%d").to_string()
+        let d = self.first;
+        if (0..=9999).contains(&d.year()) {
+            // What `%Y-%m-%d` writes for these years, without parsing a format.
+            format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+        } else {
+            d.format("%Y-%m-%d").to_string()
+        }
     }
+}
+
+/// `YYYY-MM-DD` (exactly so, the common case) as a date, read without a
+/// format parser; `None` for anything else, impossible dates included.
+fn plain_day(t: &str) -> Option<NaiveDate> {
+    let b = t.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+        })
+    };
+    let year = i32::try_from(number(&b[0..4])?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(&b[5..7])?, number(&b[8..10])?)
 }
 
 impl fmt::Display for DateSpan {
@@ -217,6 +241,45 @@ impl fmt::Display for DateSpan {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_days_read_as_the_format_reads_them() {
+        for t in [
+            "2024-01-02",
+            "0000-01-01",
+            "9999-12-31",
+            "2024-02-29",
+            "2023-02-29",
+            "2024-13-01",
+            "2024-00-10",
+            "2024-1-02x",
+            "2024/01/02",
+            "+024-01-02",
+            "2024-01-2 ",
+            "２０２４-01-02",
+        ] {
+            // Where the shortcut reads a date, the format reads the same; else
+            // the format decides (as for "+024-01-02").
+            let format = NaiveDate::parse_from_str(t, "%Y-%m-%d").ok();
+            assert!(plain_day(t).is_none_or(|d| Some(d) == format), "{t}");
+        }
+        assert!(plain_day("2024-01-02").is_some() && plain_day("2023-02-29").is_none());
+    }
+
+    #[test]
+    fn iso_date_matches_the_format() {
+        let mut d = NaiveDate::from_ymd_opt(-2, 12, 25).unwrap();
+        let mut span = DateSpan::parse("2024").unwrap();
+        while d.year() < 3 {
+            span.first = d;
+            assert_eq!(span.iso_date(), d.format("%Y-%m-%d").to_string());
+            d = d.succ_opt().unwrap();
+        }
+        for (y, m, day) in [(9999, 12, 31), (10000, 1, 1), (1970, 1, 1), (2024, 2, 29)] {
+            span.first = NaiveDate::from_ymd_opt(y, m, day).unwrap();
+            assert_eq!(span.iso_date(), span.first.format("%Y-%m-%d").to_string());
+        }
+    }
 
     #[test]
     fn parses_each_precision() {
