@@ -17,7 +17,6 @@ use geo_types::{Coord, Point};
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
 /// WGS84 lon/lat degrees (height 0) → ECEF metres.
@@ -49,7 +48,7 @@ pub struct SiteHit {
 /// Per-thread work space of the queries, so that a query allocates nothing.
 #[derive(Default)]
 struct Scratch {
-    heap: BinaryHeap<Pending>,
+    nodes: Vec<Pending>,
     /// Candidates: lower bound on the distance (m), site.
     candidates: Vec<(f64, usize)>,
     stack: Vec<(u32, u8)>,
@@ -130,47 +129,32 @@ impl SiteIndex {
     /// nearest its boundary (the most specific of nested footprints), then to
     /// the first site.
     ///
-    /// Candidates come from the tree in order of their box's chord distance (a
-    /// lower bound on the geodesic distance); each gets cheap bounds from a
-    /// local frame, and only those that can still be nearest are measured exactly.
+    /// Candidates come from a depth-first search of the tree, nearer boxes
+    /// first, that skips boxes whose chord distance (a lower bound on the
+    /// geodesic distance) exceeds the best upper bound so far; each gets cheap
+    /// bounds from a local frame, and only those that can still be nearest are
+    /// measured exactly.
     pub fn nearest(&self, sites: &[Site], p: Point<f64>) -> Option<SiteHit> {
         SCRATCH.with(|cell| {
             let s = &mut *cell.borrow_mut();
             let frame = LocalFrame::new(p);
-            s.candidates.clear();
-            let q = ecef(p.0);
-            // A near site first: its upper bound keeps farther boxes out of the search.
-            let seed = self.tree.descend(q);
+            let Scratch {
+                nodes, candidates, ..
+            } = s;
+            candidates.clear();
             let mut best_upper = f64::INFINITY;
-            if let Some(site) = seed {
-                let (lower, upper) = bounds(&sites[site].geometry, &frame);
-                best_upper = upper;
-                s.candidates.push((lower, site));
-            }
-            let mut boxes = self.tree.nearest(q, &mut s.heap);
-            // Chord ≤ geodesic: boxes farther than the best upper bound cannot hold the nearest.
-            boxes.limit(best_upper * best_upper * (1.0 + 1e-12));
-            while let Some((site, lb2)) = boxes.next() {
-                if lb2.sqrt() > best_upper {
-                    break;
-                }
-                if Some(site) == seed {
-                    continue;
-                }
+            self.tree.search(ecef(p.0), nodes, |site, _| {
                 let (lower, upper) = bounds(&sites[site].geometry, &frame);
                 if lower <= best_upper {
-                    if upper < best_upper {
-                        best_upper = upper;
-                        // Chord ≤ geodesic: boxes farther than this cannot hold the nearest.
-                        boxes.limit(best_upper * best_upper * (1.0 + 1e-12));
-                    }
-                    s.candidates.push((lower, site));
+                    best_upper = best_upper.min(upper);
+                    candidates.push((lower, site));
                 }
-            }
-            s.candidates
-                .sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                // Chord ≤ geodesic: boxes farther than this cannot hold the nearest.
+                best_upper * best_upper * (1.0 + 1e-12)
+            });
+            candidates.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             let mut best: Option<SiteHit> = None;
-            for &(lower, site) in &s.candidates {
+            for &(lower, site) in candidates.iter() {
                 if best.as_ref().is_some_and(|b| lower > b.nearest.distance_m) {
                     break;
                 }

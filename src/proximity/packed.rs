@@ -11,9 +11,6 @@
 //! Queries take their work space from the caller, so a query loop allocates
 //! nothing.
 
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
-
 /// Children per node.
 pub const NODE: usize = 16;
 
@@ -32,34 +29,8 @@ pub struct PackedTree {
     levels: Vec<usize>,
 }
 
-/// A node waiting in a nearest-first search: squared distance to its box.
-#[derive(Debug, Clone, Copy)]
-pub struct Pending {
-    d2: f64,
-    node: u32,
-    level: u8,
-}
-
-impl PartialEq for Pending {
-    fn eq(&self, other: &Self) -> bool {
-        self.cmp(other) == Ordering::Equal
-    }
-}
-impl Eq for Pending {}
-impl PartialOrd for Pending {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Pending {
-    /// Reversed, so `BinaryHeap` pops the nearest first; ties by node for determinism.
-    fn cmp(&self, other: &Self) -> Ordering {
-        other
-            .d2
-            .total_cmp(&self.d2)
-            .then(other.node.cmp(&self.node))
-    }
-}
+/// A node waiting in a search: squared distance to its box, node, level.
+pub type Pending = (f64, u32, u8);
 
 impl PackedTree {
     /// Builds the tree over `boxes`, ordered by `keys` (one per box; nearby
@@ -91,7 +62,7 @@ impl PackedTree {
         leaves: impl FnOnce(&[u32], &mut Vec<[f32; 6]>),
     ) -> Self {
         use rayon::prelude::*;
-        // Total node count stays below 2³² (`Pending` holds a node as u32).
+        // Total node count stays below 2³² (a `Pending` node is a u32).
         assert!(
             keys.len() < (u32::MAX / 16 * 15) as usize,
             "too many items for a packed tree"
@@ -174,48 +145,50 @@ impl PackedTree {
         first..(first + NODE).min(below_end)
     }
 
-    /// The item reached by stepping, from the root, always into the child
-    /// whose box is nearest `q` (the first on ties): a near item found
-    /// cheaply, whose distance bounds a search. `None` when the tree is empty.
-    pub fn descend(&self, q: [f64; 3]) -> Option<usize> {
+    /// Visits, depth first and the nearest child first, every item whose box is
+    /// within the limit of `q` when reached: `visit(item, d2)` gets the squared
+    /// distance to the item's box and returns the limit (squared) from then
+    /// on, which only ever shrinks (it starts unbounded, so the first item
+    /// reached is always visited). So every item within the final limit is
+    /// visited. `stack` is work space.
+    pub fn search(
+        &self,
+        q: [f64; 3],
+        stack: &mut Vec<Pending>,
+        mut visit: impl FnMut(usize, f64) -> f64,
+    ) {
+        stack.clear();
         if self.is_empty() {
-            return None;
+            return;
         }
         let q = self.relative(q);
-        let mut level = self.levels.len() - 2;
-        let mut g = self.levels[level];
-        while level > 0 {
-            let mut best = (f64::INFINITY, usize::MAX);
+        let top = self.levels.len() - 2;
+        let root = self.levels[top];
+        stack.push((self.d2(&q, root), root as u32, top as u8));
+        let mut limit = f64::INFINITY;
+        while let Some((d2, g, level)) = stack.pop() {
+            if d2 > limit {
+                continue;
+            }
+            let (g, level) = (g as usize, level as usize);
+            if level == 0 {
+                limit = limit.min(visit(self.items[g] as usize, d2));
+                continue;
+            }
+            let first = stack.len();
             for c in self.children(g, level) {
                 let d2 = self.d2(&q, c);
-                if d2 < best.0 || best.1 == usize::MAX {
-                    best = (d2, c);
+                if d2 <= limit {
+                    stack.push((d2, c as u32, level as u8 - 1));
                 }
             }
-            (g, level) = (best.1, level - 1);
-        }
-        Some(self.items[g] as usize)
-    }
-
-    /// Items in increasing order of the squared distance from `q` to their box,
-    /// with that distance; `heap` is work space (cleared first).
-    pub fn nearest<'a>(&'a self, q: [f64; 3], heap: &'a mut BinaryHeap<Pending>) -> Nearest<'a> {
-        heap.clear();
-        let q = self.relative(q);
-        if !self.is_empty() {
-            let top = self.levels.len() - 2;
-            let root = self.levels[top];
-            heap.push(Pending {
-                d2: self.d2(&q, root),
-                node: root as u32,
-                level: top as u8,
-            });
-        }
-        Nearest {
-            tree: self,
-            q,
-            heap,
-            limit: f64::INFINITY,
+            // The nearest child on top (the others' order matters little: by
+            // the time they are popped the limit has mostly shrunk past them).
+            let nearest = (first..stack.len()).min_by(|&a, &b| stack[a].0.total_cmp(&stack[b].0));
+            if let Some(k) = nearest {
+                let top = stack.len() - 1;
+                stack.swap(k, top);
+            }
         }
     }
 
@@ -240,50 +213,6 @@ impl PackedTree {
                 stack.extend(self.children(g, level).map(|c| (c as u32, level as u8 - 1)));
             }
         }
-    }
-}
-
-/// Nearest-first iterator over `(item, squared box distance)`.
-pub struct Nearest<'a> {
-    tree: &'a PackedTree,
-    q: [f64; 3],
-    heap: &'a mut BinaryHeap<Pending>,
-    limit: f64,
-}
-
-impl Nearest<'_> {
-    /// Stops the search at squared distance `d2`: boxes farther away are
-    /// never visited (nor returned).
-    pub fn limit(&mut self, d2: f64) {
-        self.limit = self.limit.min(d2);
-    }
-}
-
-impl Iterator for Nearest<'_> {
-    type Item = (usize, f64);
-
-    fn next(&mut self) -> Option<(usize, f64)> {
-        while let Some(Pending { d2, node, level }) = self.heap.pop() {
-            if d2 > self.limit {
-                self.heap.clear();
-                return None;
-            }
-            let (g, level) = (node as usize, level as usize);
-            if level == 0 {
-                return Some((self.tree.items[g] as usize, d2));
-            }
-            for c in self.tree.children(g, level) {
-                let d2 = self.tree.d2(&self.q, c);
-                if d2 <= self.limit {
-                    self.heap.push(Pending {
-                        d2,
-                        node: c as u32,
-                        level: level as u8 - 1,
-                    });
-                }
-            }
-        }
-        None
     }
 }
 
@@ -435,30 +364,41 @@ mod tests {
     }
 
     #[test]
-    fn nearest_order_matches_brute_force() {
+    fn search_visits_what_the_limit_allows() {
         for n in [0, 1, 15, 16, 17, 300, 5000] {
             let boxes = random_boxes(n, n as u64 + 1);
             let tree = PackedTree::new(&boxes, &keys(&boxes));
-            let mut heap = BinaryHeap::new();
-            for (k, q) in random_boxes(20, 99).iter().enumerate() {
+            let mut stack = Vec::new();
+            for q in random_boxes(20, 99) {
                 let q = [q[0], q[1], q[2]];
-                let got: Vec<(usize, f64)> = tree.nearest(q, &mut heap).collect();
-                assert_eq!(got.len(), n);
-                // Distances never decrease, and are lower bounds within f32 rounding.
-                for w in got.windows(2) {
-                    assert!(w[0].1 <= w[1].1, "query {k}: order");
+                let brute: Vec<f64> = boxes.iter().map(|b| box_d2(b, q)).collect();
+                // A fixed limit: everything within it, each once, at a distance
+                // that is a lower bound (within f32 rounding).
+                for r in [0.0, 40.0, 500.0, 1e9] {
+                    let (mut seen, mut visits) = (vec![false; n], 0);
+                    tree.search(q, &mut stack, |i, d2| {
+                        assert!(!seen[i] && d2 <= brute[i] + 1e-9);
+                        // The first visit comes before any limit.
+                        assert!(
+                            visits == 0 || d2.sqrt() <= r + 0.05,
+                            "{} beyond {r}",
+                            d2.sqrt()
+                        );
+                        (seen[i], visits) = (true, visits + 1);
+                        r * r
+                    });
+                    for (i, &d2) in brute.iter().enumerate() {
+                        assert!(seen[i] || d2.sqrt() > r, "missed {i} at {}", d2.sqrt());
+                    }
                 }
-                let mut brute: Vec<f64> = boxes.iter().map(|b| box_d2(b, q)).collect();
-                brute.sort_by(f64::total_cmp);
-                for ((item, d2), want) in got.iter().zip(&brute) {
-                    assert!(*d2 <= box_d2(&boxes[*item], q) + 1e-9);
-                    assert!(
-                        (d2.sqrt() - want.sqrt()).abs() < 0.05,
-                        "{} vs {}",
-                        d2.sqrt(),
-                        want.sqrt()
-                    );
-                }
+                // A shrinking limit (the nearest so far) still meets the nearest box.
+                let mut best = f64::INFINITY;
+                tree.search(q, &mut stack, |i, _| {
+                    best = best.min(brute[i]);
+                    best
+                });
+                let want = brute.iter().copied().fold(f64::INFINITY, f64::min);
+                assert_eq!(best, want);
             }
         }
     }
