@@ -451,19 +451,11 @@ mod tests {
     }
 
     fn polygon_site(ring: Vec<Coord<f64>>) -> Site {
-        Site {
-            id: "s".into(),
-            part: None,
-            name: String::new(),
-            kind: String::new(),
-            address: None,
-            operator: None,
-            geometry: SiteGeometry::Polygon(Polygon::new(LineString(ring), vec![])),
-            position_uncertainty_m: 0.0,
-            position_source: None,
-            notified: None,
-            properties: Default::default(),
-        }
+        Site::new(
+            "s",
+            "building",
+            SiteGeometry::Polygon(Polygon::new(LineString(ring), vec![])),
+        )
     }
 
     /// Points along the geodesic from `a` to `b`, ends included.
