@@ -4,7 +4,7 @@ use super::progress::Progress;
 use super::{InputArgs, UsageError};
 use crate::io::atomic::write_atomic;
 use crate::io::table::{for_each_cell, write_table, TableFormat, COLUMNS};
-use crate::model::{Incident, Site, StepLength};
+use crate::model::{Incident, Location, Site, StepLength};
 use crate::proximity::{rows_for, Options, ProximityRow, SiteIndex, UnknownSite};
 use anyhow::Context;
 use clap::Args;
@@ -143,19 +143,17 @@ fn stream_csv(
     out.flush()?;
     let w = out.into_inner().map_err(|e| e.into_error())?;
     input.for_each_incident_batch(sites, |batch| {
-        // Rows computed and written to CSV text in parallel, a chunk of
-        // incidents at a time; the text goes out in incident order.
-        let chunks: Vec<anyhow::Result<Vec<u8>>> = batch
+        let rows = rows_by_incident(index, sites, &batch, options)?;
+        // CSV text written in parallel, a chunk of incidents at a time; the
+        // text goes out in incident order.
+        let chunks: Vec<anyhow::Result<Vec<u8>>> = rows
             .par_chunks(CSV_CHUNK)
-            .enumerate()
-            .map(|(c, chunk)| {
+            .map(|chunk| {
                 let mut csv = ::csv::Writer::from_writer(Vec::new());
                 let mut buf = String::new();
-                for (k, incident) in chunk.iter().enumerate() {
-                    for row in rows_for(index, sites, c * CSV_CHUNK + k, incident, options)? {
-                        for_each_cell(&row, sites, &batch, &mut buf, |cell| csv.write_field(cell))?;
-                        csv.write_record(None::<&[u8]>)?;
-                    }
+                for row in chunk.iter().flatten() {
+                    for_each_cell(row, sites, &batch, &mut buf, |cell| csv.write_field(cell))?;
+                    csv.write_record(None::<&[u8]>)?;
                 }
                 Ok(csv.into_inner().map_err(|e| e.into_error())?)
             })
@@ -184,14 +182,56 @@ fn batch_rows(
     incidents: &[Incident],
     options: &Options,
 ) -> Result<Vec<ProximityRow>, UnknownSite> {
-    let per_incident: Vec<Result<Vec<ProximityRow>, UnknownSite>> = incidents
+    Ok(rows_by_incident(index, sites, incidents, options)?
+        .into_iter()
+        .flatten()
+        .collect())
+}
+
+/// Each incident's rows, in incident order, computed on all cores with the
+/// incidents taken along the index's Hilbert curve, so that neighbouring
+/// queries share the parts of the tree and the sites they read. The first
+/// unknown site in incident order is the error.
+fn rows_by_incident(
+    index: &SiteIndex,
+    sites: &[Site],
+    incidents: &[Incident],
+    options: &Options,
+) -> Result<Vec<Vec<ProximityRow>>, UnknownSite> {
+    let mut order: Vec<(u32, u32)> = incidents
         .par_iter()
         .enumerate()
-        .map(|(i, incident)| rows_for(index, sites, i, incident, options))
+        .map(|(i, incident)| {
+            let key = match &incident.location {
+                Location::Point { point, .. } => index.curve_key(*point),
+                _ => u32::MAX,
+            };
+            (key, i as u32)
+        })
         .collect();
-    let mut rows = Vec::with_capacity(incidents.len());
-    for r in per_incident {
-        rows.extend(r?);
+    order.par_sort_unstable();
+    let computed: Vec<(u32, Result<Vec<ProximityRow>, UnknownSite>)> = order
+        .par_iter()
+        .map(|&(_, i)| {
+            (
+                i,
+                rows_for(index, sites, i as usize, &incidents[i as usize], options),
+            )
+        })
+        .collect();
+    let mut rows = vec![Vec::new(); incidents.len()];
+    let mut first_error: Option<(u32, UnknownSite)> = None;
+    for (i, r) in computed {
+        match r {
+            Ok(r) => rows[i as usize] = r,
+            Err(e) if first_error.as_ref().is_none_or(|(j, _)| i < *j) => {
+                first_error = Some((i, e))
+            }
+            Err(_) => {}
+        }
     }
-    Ok(rows)
+    match first_error {
+        Some((_, e)) => Err(e),
+        None => Ok(rows),
+    }
 }

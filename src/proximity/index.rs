@@ -34,6 +34,9 @@ pub fn ecef(c: Coord<f64>) -> [f64; 3] {
 pub struct SiteIndex {
     tree: PackedTree,
     max_uncertainty_m: f64,
+    /// Lon/lat extent of the sites' anchors (min lon, min lat, max lon, max
+    /// lat, degrees): the square the Hilbert curve fills.
+    extent: [f32; 4],
 }
 
 /// Exact figures from a point to one site's geometry.
@@ -102,22 +105,24 @@ impl SiteIndex {
                     ]
                 },
             );
-        let cell = |v: f32, lo: f32, hi: f32| (((v - lo) / (hi - lo).max(1e-12)) * 65535.0) as u32;
         let keys: Vec<u32> = placed
             .par_iter()
-            .map(|(_, c)| {
-                hilbert(
-                    cell(c[0], extent[0], extent[2]),
-                    cell(c[1], extent[1], extent[3]),
-                )
-            })
+            .map(|(_, c)| curve_key(&extent, c[0], c[1]))
             .collect();
         SiteIndex {
             tree: PackedTree::build(&keys, origin, |items, stored| {
                 stored.par_extend(items.par_iter().map(|&i| placed[i as usize].0));
             }),
             max_uncertainty_m: f64::from_bits(max_uncertainty.into_inner()),
+            extent,
         }
+    }
+
+    /// Where `p` (WGS84 lon/lat) lies along the Hilbert curve the sites are
+    /// ordered by. Queries taken in this order find the same parts of the tree
+    /// and the same sites still in the processor's cache.
+    pub fn curve_key(&self, p: Point<f64>) -> u32 {
+        curve_key(&self.extent, p.x() as f32, p.y() as f32)
     }
 
     /// The largest position uncertainty of any site, metres.
@@ -196,6 +201,15 @@ impl SiteIndex {
             hits
         })
     }
+}
+
+/// The Hilbert index of lon/lat `(x, y)` degrees on a 65,536² grid over
+/// `extent` (points outside go to its edge).
+fn curve_key(extent: &[f32; 4], x: f32, y: f32) -> u32 {
+    let cell = |v: f32, lo: f32, hi: f32| {
+        (((v - lo) / (hi - lo).max(1e-12)).clamp(0.0, 1.0) * 65535.0) as u32
+    };
+    hilbert(cell(x, extent[0], extent[2]), cell(y, extent[1], extent[3]))
 }
 
 /// Order of preference between two hits on the same point: nearer first; at
