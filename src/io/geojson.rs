@@ -285,8 +285,20 @@ impl<'s, R: Read> IncidentBatches<'s, R> {
             .features
             .par_iter()
             .map(|f| {
-                let feature = feature_object(file, batch.slice(f), f)?;
-                parse_incident(&Ctx::new(file, f.index, &feature), &feature, sites)
+                if let Some(done) = fast::incident(file, f.index, batch.slice(f), sites) {
+                    return done;
+                }
+                let mut feature = feature_object(file, batch.slice(f), f)?;
+                let ctx = Ctx::new(file, f.index, &feature);
+                let props = match feature.remove("properties") {
+                    Some(Value::Object(p)) => p,
+                    _ => Map::new(),
+                };
+                let geometry = match feature.get("geometry").filter(|g| !g.is_null()) {
+                    Some(g) => parse_geometry(&ctx, g).map(Some),
+                    None => Ok(None),
+                };
+                parse_incident(&ctx, props, geometry, sites)
             })
             .collect();
         let mut incidents = Vec::with_capacity(parsed.len());
@@ -725,12 +737,14 @@ fn site_from_parts<P: Props>(
     })
 }
 
-fn parse_incident(
+/// An incident from its feature's properties and geometry (`None` if null;
+/// an error in it is reported where the general reading order meets it).
+fn parse_incident<P: Props>(
     ctx: &Ctx,
-    feature: &Map<String, Value>,
+    props: P,
+    geometry: Result<Option<Parsed>, InputError>,
     sites: &[Site],
 ) -> Result<Incident, InputError> {
-    let mut props = properties(feature);
     let id = ctx.id.clone().ok_or_else(|| {
         ctx.err(
             Some("id"),
@@ -774,7 +788,7 @@ fn parse_incident(
             .map(WeaponCategory::infer)
             .unwrap_or(WeaponCategory::Unknown),
     };
-    let location = parse_location(ctx, feature, &props, sites)?;
+    let location = parse_location(ctx, geometry?, &props, sites)?;
     let sources = parse_sources(ctx, &props)?;
     let incident = Incident {
         time_precision: start.precision,
@@ -810,14 +824,13 @@ fn parse_incident(
         "location",
         "uncertainty_m",
     ];
-    props.retain(|k, _| !KNOWN.contains(&k.as_str()));
     Ok(Incident {
-        properties: props,
+        properties: props.leftover(KNOWN),
         ..incident
     })
 }
 
-fn parse_sources(ctx: &Ctx, props: &Map<String, Value>) -> Result<Vec<Source>, InputError> {
+fn parse_sources<P: Props>(ctx: &Ctx, props: &P) -> Result<Vec<Source>, InputError> {
     let one = |v: &Value| -> Result<Source, InputError> {
         match v {
             Value::String(s) => Ok(Source {
@@ -846,26 +859,29 @@ fn parse_sources(ctx: &Ctx, props: &Map<String, Value>) -> Result<Vec<Source>, I
             )),
         }
     };
-    match props.get("sources").or_else(|| props.get("source")) {
-        None | Some(Value::Null) => Ok(vec![]),
-        Some(Value::Array(items)) => items.iter().map(one).collect(),
-        Some(v) => Ok(vec![one(v)?]),
+    match prop(props, "sources").or_else(|| prop(props, "source")) {
+        None | Some(PropRef::Json(Value::Null)) => Ok(vec![]),
+        Some(PropRef::Json(Value::Array(items))) => items.iter().map(one).collect(),
+        Some(PropRef::Str(s)) => Ok(vec![Source {
+            title: s.to_string(),
+            ..Source::default()
+        }]),
+        Some(PropRef::Json(v)) => Ok(vec![one(v)?]),
     }
 }
 
-fn parse_location(
+fn parse_location<P: Props>(
     ctx: &Ctx,
-    feature: &Map<String, Value>,
-    props: &Map<String, Value>,
+    geometry: Option<Parsed>,
+    props: &P,
     sites: &[Site],
 ) -> Result<Location, InputError> {
-    let geometry = feature.get("geometry").filter(|g| !g.is_null());
     if let Some(g) = geometry {
-        let as_described = props
-            .get("location")
-            .and_then(|l| l.get("as_described"))
-            .and_then(Value::as_str);
-        return Ok(match parse_geometry(ctx, g)? {
+        let as_described = match prop(props, "location") {
+            Some(PropRef::Json(l)) => l.get("as_described").and_then(Value::as_str),
+            _ => None,
+        };
+        return Ok(match g {
             Parsed::Point(point) => Location::Point {
                 point,
                 uncertainty_m: non_negative(ctx, props, "uncertainty_m")?,
@@ -879,7 +895,7 @@ fn parse_location(
             Parsed::MultiPolygon(m) => area(m, None, text_prop(props, "area_name"), as_described),
         });
     }
-    let Some(Value::Object(loc)) = props.get("location") else {
+    let Some(PropRef::Json(Value::Object(loc))) = prop(props, "location") else {
         return Err(ctx.err(
             Some("geometry"),
             "null, and no `location` object: give a Point geometry, or a `location` with kind relative, within or area",

@@ -6,9 +6,11 @@
 //! range, an unexpected shape, invalid JSON) is left to the general path,
 //! which gives the same result and the precise error message.
 
-use super::{check_lon_lat, id_from, polygon_from_rings, site_from_parts, Ctx, PropRef, Props};
+use super::{
+    check_lon_lat, id_from, polygon_from_rings, site_from_parts, Ctx, Parsed, PropRef, Props,
+};
 use crate::io::InputError;
-use crate::model::{Site, SiteGeometry};
+use crate::model::{Incident, Site, SiteGeometry};
 use geo_types::{Coord, MultiPolygon, Point};
 use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -148,6 +150,38 @@ pub(super) fn site(
             build(file, index, raw.id, raw.properties, geometry)
         }
     }
+}
+
+/// The incident of a Point feature with plain properties, read without a
+/// JSON tree, or `None` to leave the feature to the general path.
+pub(super) fn incident(
+    file: &str,
+    index: usize,
+    bytes: &[u8],
+    sites: &[Site],
+) -> Option<Result<Incident, InputError>> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let f = super::coords::feature(text)?;
+    let ("Point", Coordinates::Position(c)) = f.geometry else {
+        return None;
+    };
+    check_lon_lat(c.x, c.y).ok()?;
+    let id: Option<Value> = match f.id {
+        Some(raw) => Some(serde_json::from_str(raw).ok()?),
+        None => None,
+    };
+    let props = match f.properties {
+        Some(raw) => PropList::read(raw)?,
+        None => None,
+    }
+    .unwrap_or_default();
+    let ctx = Ctx {
+        file,
+        index,
+        id: id_from(id.as_ref(), props.prop("id")),
+    };
+    let point = Ok(Some(Parsed::Point(Point(c))));
+    Some(super::parse_incident(&ctx, props, point, sites))
 }
 
 /// The site of a feature split by the hand reader (the common case: the
@@ -424,6 +458,61 @@ mod tests {
             let fast = site("f", 0, text.as_bytes()).expect("fast path takes it");
             let (a, b) = (fast.unwrap(), general(&text).unwrap());
             assert_eq!(a, b, "{props}");
+        }
+    }
+
+    #[test]
+    fn point_incidents_read_as_the_general_path_reads_them() {
+        let sites = vec![Site::new(
+            "emb",
+            "embassy",
+            SiteGeometry::Point(Point::new(30.0, 50.0)),
+        )];
+        let general = |text: &str| -> Result<Incident, InputError> {
+            let at = crate::io::stream::FeatureSlice {
+                range: 0..text.len(),
+                index: 3,
+                line: 1,
+                column: 1,
+            };
+            let mut feature = super::super::feature_object("f", text.as_bytes(), &at)?;
+            let ctx = Ctx::new("f", 3, &feature);
+            let props = match feature.remove("properties") {
+                Some(Value::Object(p)) => p,
+                _ => Map::new(),
+            };
+            let g = super::super::parse_geometry(&ctx, &feature["geometry"]).map(Some);
+            super::super::parse_incident(&ctx, props, g, &sites)
+        };
+        let g = r#"{"type":"Point","coordinates":[30.5,50.25]}"#;
+        for props in [
+            r#"{"id":"i1","start":"2024-01-02","made":"inside"}"#,
+            r#"{"id":7,"date":"2023-05","weapon":"Shahed-136","uncertainty_m":"25","sources":"Reuters"}"#,
+            r#"{"id":"i1","datetime":"2024-01-02T03:04:05+02:00","time_precision":"hour","end":"2024-01-03"}"#,
+            r#"{"id":"i1","start":"2024-01-02","sources":[{"title":"UN","url":"https://un.org"},"AP"],"notes":"x}, {y"}"#,
+            r#"{"id":"i1","start":"2024-01-02","weapon_category":"drone","location":{"as_described":"near the gate"}}"#,
+            r#"{"id":"i1","start":"2024-13-02"}"#,
+            r#"{"id":"i1","start":"2024-01-02","weapon_category":"laser"}"#,
+            r#"{"start":"2024-01-02"}"#,
+            r#"{"id":"i1","start":"2024-01-02","uncertainty_m":-3}"#,
+        ] {
+            let text = format!(r#"{{"type":"Feature","properties":{props},"geometry":{g}}}"#);
+            let fast = incident("f", 3, text.as_bytes(), &sites).expect("fast path takes it");
+            match (fast, general(&text)) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "{props}"),
+                (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{props}"),
+                (a, b) => panic!("{props}: {a:?} but {b:?}"),
+            }
+        }
+        // Not points, or out of range: left to the general path.
+        for g in [
+            r#"{"type":"Point","coordinates":[300,50]}"#,
+            r#"{"type":"Polygon","coordinates":[[[1,2],[3,4],[5,6],[1,2]]]}"#,
+        ] {
+            let text = format!(
+                r#"{{"type":"Feature","properties":{{"id":"i","start":"2024"}},"geometry":{g}}}"#
+            );
+            assert!(incident("f", 3, text.as_bytes(), &sites).is_none(), "{g}");
         }
     }
 
