@@ -313,54 +313,74 @@ fn anchor_point(g: &SiteGeometry) -> Option<Point<f64>> {
 
 /// What a row's figure rests on, in words.
 fn basis(incident: &Incident, site: &Site, row: &ProximityRow, steps: &StepLength) -> String {
-    let mut parts: Vec<String> = Vec::new();
+    use std::fmt::Write;
+    // Parts joined by "; ", written into one string (writing to a String cannot fail).
+    let mut out = String::with_capacity(96);
+    let next = |out: &mut String| {
+        if !out.is_empty() {
+            out.push_str("; ");
+        }
+    };
     match &incident.location {
-        Location::Point { uncertainty_m, .. } => parts.push(if *uncertainty_m > 0.0 {
-            format!("impact point ±{} m", trim(*uncertainty_m))
-        } else {
-            "impact point as given".into()
-        }),
+        Location::Point { uncertainty_m, .. } => {
+            if *uncertainty_m > 0.0 {
+                let _ = write!(out, "impact point ±{} m", trim(*uncertainty_m));
+            } else {
+                out.push_str("impact point as given");
+            }
+        }
         Location::Relative {
             part,
             distance,
             as_described,
             ..
         } => {
-            let from = match (part, &site.part) {
-                (Some(p), Some(sp)) if p == sp => format!("from the {p}"),
-                (Some(p), _) => format!(
-                    "from the {p} (not mapped separately: the site's position stands for it)"
-                ),
-                (None, _) => "from the site".into(),
-            };
-            let mut s = format!(
-                "as described: {} {} {from}",
+            let _ = write!(
+                out,
+                "as described: {} {} ",
                 trim(distance.value),
                 distance.unit.as_str()
             );
+            match (part, &site.part) {
+                (Some(p), Some(sp)) if p == sp => {
+                    let _ = write!(out, "from the {p}");
+                }
+                (Some(p), _) => {
+                    let _ = write!(
+                        out,
+                        "from the {p} (not mapped separately: the site's position stands for it)"
+                    );
+                }
+                (None, _) => out.push_str("from the site"),
+            }
             if distance.tolerance > 0.0 {
-                s.push_str(&format!(
+                let _ = write!(
+                    out,
                     " ±{} {}",
                     trim(distance.tolerance),
                     distance.unit.as_str()
-                ));
+                );
             }
             if distance.unit == crate::model::DistanceUnit::Steps {
-                s.push_str(&format!("; {steps}"));
+                let _ = write!(out, "; {steps}");
             }
             if let Some(words) = as_described {
-                s.push_str(&format!("; \"{words}\""));
+                let _ = write!(out, "; \"{words}\"");
             }
-            parts.push(s);
         }
-        Location::Within { as_described, .. } => parts.push(match as_described {
-            Some(words) => format!("inside the site as described: \"{words}\""),
-            None => "inside the site as described".into(),
-        }),
-        Location::Area { name, .. } => parts.push(format!(
-            "location known only as an area{}; measured from its centre, interval spans the area",
-            name.as_ref().map(|n| format!(" ({n})")).unwrap_or_default()
-        )),
+        Location::Within { as_described, .. } => match as_described {
+            Some(words) => {
+                let _ = write!(out, "inside the site as described: \"{words}\"");
+            }
+            None => out.push_str("inside the site as described"),
+        },
+        Location::Area { name, .. } => {
+            out.push_str("location known only as an area");
+            if let Some(n) = name {
+                let _ = write!(out, " ({n})");
+            }
+            out.push_str("; measured from its centre, interval spans the area");
+        }
     }
     if site.position_uncertainty_m > 0.0
         && matches!(
@@ -368,36 +388,43 @@ fn basis(incident: &Incident, site: &Site, row: &ProximityRow, steps: &StepLengt
             Location::Point { .. } | Location::Area { .. }
         )
     {
-        parts.push(format!(
+        next(&mut out);
+        let _ = write!(
+            out,
             "site position ±{} m",
             trim(site.position_uncertainty_m)
-        ));
+        );
     }
-    parts.push(format!(
+    next(&mut out);
+    let _ = write!(
+        out,
         "date {} ({} precision)",
         incident.start.original,
         incident.start.precision.as_str()
-    ));
+    );
     if let (Some(after), Some(n)) = (row.after_notification, &site.notified) {
         let word = match after {
             Ternary::Yes => "after",
             Ternary::No => "before",
             Ternary::Possible => "possibly after",
         };
-        parts.push(format!("{word} notification of {}", n.original));
+        next(&mut out);
+        let _ = write!(out, "{word} notification of {}", n.original);
     }
     if !incident.sources.is_empty() {
-        let titles: Vec<String> = incident
-            .sources
-            .iter()
-            .map(|s| match &s.published {
-                Some(p) => format!("{} ({p})", s.title),
-                None => s.title.clone(),
-            })
-            .collect();
-        parts.push(format!("sources: {}", titles.join("; ")));
+        next(&mut out);
+        out.push_str("sources: ");
+        for (k, s) in incident.sources.iter().enumerate() {
+            if k > 0 {
+                out.push_str("; ");
+            }
+            out.push_str(&s.title);
+            if let Some(p) = &s.published {
+                let _ = write!(out, " ({p})");
+            }
+        }
     }
-    parts.join("; ")
+    out
 }
 
 /// A number without trailing zeros.
