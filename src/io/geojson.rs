@@ -139,7 +139,7 @@ pub fn read_sites_from(
 ) -> Result<Vec<Site>, InputError> {
     let mut sites = Vec::new();
     // Feature ids, where they differ from the site ids, for messages about duplicates.
-    let mut feature_ids: Vec<Option<String>> = Vec::new();
+    let mut feature_ids: Vec<Option<Text>> = Vec::new();
     let mut features = Features::new(reader, file, allow_sequence);
     let mut next = features.next_batch()?;
     while let Some(batch) = next {
@@ -174,7 +174,7 @@ pub fn read_sites_from(
 fn check_unique(
     sites: &[Site],
     file: &str,
-    feature_id: impl Fn(usize) -> Option<String>,
+    feature_id: impl Fn(usize) -> Option<Text>,
 ) -> Result<(), InputError> {
     use std::hash::{Hash, Hasher};
     fn key(s: &Site) -> (&str, Option<&str>) {
@@ -210,7 +210,7 @@ fn check_unique(
         None => Ok(()),
         Some((i, first)) => {
             let site = &sites[i];
-            let id = feature_id(i).or_else(|| Some(site.id.to_string()));
+            let id = feature_id(i).or_else(|| Some(site.id.clone()));
             Err(Ctx { file, index: i, id }.err(
                 Some("id"),
                 format!(
@@ -232,7 +232,7 @@ fn site_feature(
     file: &str,
     bytes: &[u8],
     at: &FeatureSlice,
-) -> Result<(Site, Option<String>), InputError> {
+) -> Result<(Site, Option<Text>), InputError> {
     let (site, id) = match fast::site(file, at.index, bytes) {
         Some(done) => done?,
         None => {
@@ -308,7 +308,7 @@ impl<'s, R: Read> IncidentBatches<'s, R> {
                 let ctx = Ctx {
                     file,
                     index: f.index,
-                    id: Some(incident.id.clone()),
+                    id: Some(incident.id.as_str().into()),
                 };
                 return Err(ctx.err(
                     Some("id"),
@@ -480,7 +480,7 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 pub(crate) struct Ctx<'a> {
     file: &'a str,
     index: usize,
-    id: Option<String>,
+    id: Option<Text>,
 }
 
 impl<'a> Ctx<'a> {
@@ -528,7 +528,7 @@ fn check_legacy_crs(crs: &Value, file: &str) -> Result<(), InputError> {
     }
 }
 
-fn feature_id(feature: &Map<String, Value>) -> Option<String> {
+fn feature_id(feature: &Map<String, Value>) -> Option<Text> {
     id_from(
         feature.get("id"),
         feature
@@ -539,10 +539,10 @@ fn feature_id(feature: &Map<String, Value>) -> Option<String> {
 }
 
 /// A feature's id: its `id` member, else its `id` property (strings trimmed, numbers as written).
-fn id_from(id: Option<&Value>, property: Option<PropRef>) -> Option<String> {
+fn id_from(id: Option<&Value>, property: Option<PropRef>) -> Option<Text> {
     id.and_then(|v| PropRef::of(v).text())
         .or_else(|| property?.text())
-        .map(Cow::into_owned)
+        .map(|t| Text::from(t.as_ref()))
 }
 
 fn properties(feature: &Map<String, Value>) -> Map<String, Value> {
@@ -681,7 +681,7 @@ fn site_from_parts<P: Props>(
     geometry: Option<SiteGeometry>,
 ) -> Result<Site, InputError> {
     let id = short_text_prop(&props, "site")
-        .or_else(|| ctx.id.as_deref().map(Text::from))
+        .or_else(|| ctx.id.clone())
         .ok_or_else(|| {
             ctx.err(
                 Some("id"),
@@ -745,7 +745,7 @@ fn parse_incident<P: Props>(
     geometry: Result<Option<Parsed>, InputError>,
     sites: &[Site],
 ) -> Result<Incident, InputError> {
-    let id = ctx.id.clone().ok_or_else(|| {
+    let id = ctx.id.as_deref().map(str::to_string).ok_or_else(|| {
         ctx.err(
             Some("id"),
             "missing: give the Feature an \"id\" (or an \"id\" property)",

@@ -10,7 +10,7 @@ use super::{
     check_lon_lat, id_from, polygon_from_rings, site_from_parts, Ctx, Parsed, PropRef, Props,
 };
 use crate::io::InputError;
-use crate::model::{Incident, Site, SiteGeometry};
+use crate::model::{Incident, Site, SiteGeometry, Text};
 use geo_types::{Coord, MultiPolygon, Point};
 use serde::de::{self, Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -130,7 +130,7 @@ pub(super) fn site(
     file: &str,
     index: usize,
     bytes: &[u8],
-) -> Option<Result<(Site, Option<String>), InputError>> {
+) -> Option<Result<(Site, Option<Text>), InputError>> {
     let text = std::str::from_utf8(bytes).ok()?;
     match super::coords::feature(text) {
         Some(f) => site_from_text(file, index, f),
@@ -191,7 +191,7 @@ pub(super) fn site_from_text(
     file: &str,
     index: usize,
     f: super::coords::FeatureText<'_>,
-) -> Option<Result<(Site, Option<String>), InputError>> {
+) -> Option<Result<(Site, Option<Text>), InputError>> {
     let id: Option<Value> = match f.id {
         Some(raw) => Some(serde_json::from_str(raw).ok()?),
         None => None,
@@ -211,7 +211,7 @@ fn build(
     id: Option<Value>,
     props: Option<PropList<'_>>,
     (kind, coordinates): (Cow<'_, str>, Coordinates),
-) -> Option<Result<(Site, Option<String>), InputError>> {
+) -> Option<Result<(Site, Option<Text>), InputError>> {
     let props = props.unwrap_or_default();
     let ctx = Ctx {
         file,
@@ -427,7 +427,7 @@ mod tests {
     }
 
     /// The general path: serde_json's tree, then the same site rules.
-    fn general(text: &str) -> Result<(Site, Option<String>), InputError> {
+    fn general(text: &str) -> Result<(Site, Option<Text>), InputError> {
         let at = crate::io::stream::FeatureSlice {
             range: 0..text.len(),
             index: 0,

@@ -19,7 +19,7 @@ use super::coords;
 use super::{check_collection_type, check_legacy_crs, fast, feature_object, parse_site, Ctx};
 use crate::io::stream::FeatureSlice;
 use crate::io::InputError;
-use crate::model::Site;
+use crate::model::{Site, Text};
 use rayon::prelude::*;
 use serde_json::Value;
 
@@ -28,7 +28,7 @@ use serde_json::Value;
 /// position. The runs hold nothing of the text, which can go first.
 pub(super) struct Read {
     runs: Vec<Vec<Site>>,
-    pub feature_ids: Vec<(usize, String)>,
+    pub feature_ids: Vec<(usize, Text)>,
 }
 
 impl Read {
@@ -134,7 +134,7 @@ fn check_members<'a>(
 struct Run {
     start: usize,
     sites: Vec<Site>,
-    feature_ids: Vec<(usize, String)>,
+    feature_ids: Vec<(usize, Text)>,
     /// Where reading stopped, or `Err` if it could not go on.
     next: Result<Next, ()>,
 }
@@ -186,7 +186,7 @@ fn run(text: &str, file: &str, start: usize, limit: usize) -> Run {
 /// One site feature at byte `at`: the site, the feature's own id, and the byte
 /// after the feature and its trailing whitespace. `None` when the feature is
 /// not valid (the general path will say why).
-fn feature(text: &str, file: &str, at: usize) -> Option<(Site, Option<String>, usize)> {
+fn feature(text: &str, file: &str, at: usize) -> Option<(Site, Option<Text>, usize)> {
     if let Some((f, end)) = coords::feature_at(text, at) {
         if let Some(site) = fast::site_from_text(file, 0, f) {
             let (site, id) = site.ok()?;
