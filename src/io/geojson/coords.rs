@@ -129,6 +129,9 @@ pub(super) fn collection_tail(text: &str, close: usize) -> Option<Vec<(&str, &st
     while r.peek()? == b',' {
         r.i += 1;
         let key = std::str::from_utf8(r.string()?).ok()?;
+        if key == "features" {
+            return None;
+        }
         r.byte(b':')?;
         members.push((key, r.raw_value(text)?));
     }

@@ -113,7 +113,7 @@ fn check_members<'a>(
     members: impl Iterator<Item = (&'a str, &'a str)>,
     file: &str,
 ) -> Result<(), InputError> {
-    let mut kind = None;
+    let mut typed = false;
     for (key, raw) in members {
         let value = || {
             serde_json::from_str::<Value>(raw).map_err(|e| {
@@ -121,12 +121,19 @@ fn check_members<'a>(
             })
         };
         match key {
-            "type" => kind = Some(value()?),
+            "type" => {
+                check_collection_type(value()?.as_str(), file)?;
+                typed = true;
+            }
             "crs" => check_legacy_crs(&value()?, file)?,
             _ => {}
         }
     }
-    check_collection_type(kind.as_ref().and_then(Value::as_str), file)
+    if typed {
+        Ok(())
+    } else {
+        check_collection_type(None, file)
+    }
 }
 
 /// Features read from one start, up to the first feature that starts at or
@@ -345,9 +352,15 @@ mod tests {
         let empty = r#"{"type":"FeatureCollection","features":[]}"#;
         let read = read_in_chunks(empty, "f", 1).unwrap().unwrap();
         assert!(read.into_sites().is_empty());
-        let wrong = r#"{"type":"Feature","features":[]}"#;
-        let e = read_in_chunks(wrong, "f", 1).unwrap().err().unwrap();
-        assert_eq!(e.to_string(), streamed(wrong).err().unwrap().to_string());
+        for wrong in [
+            r#"{"type":"Feature","features":[]}"#,
+            r#"{"features":[]}"#,
+            r#"{"type":"Feature","features":[],"type":"FeatureCollection"}"#,
+            r#"{"type":"FeatureCollection","crs":{"properties":{"name":"EPSG:3857"}},"features":[]}"#,
+        ] {
+            let e = read_in_chunks(wrong, "f", 1).unwrap().err().unwrap();
+            assert_eq!(e.to_string(), streamed(wrong).err().unwrap().to_string());
+        }
         let text = collection(50, r#""type":"FeatureCollection","#, "");
         // Each of these is left to the streaming path, for its message.
         for bad in [
