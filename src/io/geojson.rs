@@ -1128,8 +1128,21 @@ pub(crate) fn check_lon_lat(lon: f64, lat: f64) -> Result<(), String> {
             "[{lon}, {lat}] is out of range: longitude must be in −180..180, latitude in −90..90"
         ));
     }
+    if lat.abs() > MAX_ABS_LAT {
+        return Err(format!(
+            "[{lon}, {lat}] lies within {:.1}° of a pole, where impactmap's distance bounds are not \
+             proven: positions must have a latitude between −{MAX_ABS_LAT}° and {MAX_ABS_LAT}°",
+            90.0 - MAX_ABS_LAT
+        ));
+    }
     Ok(())
 }
+
+/// The largest latitude accepted, degrees: nearer the poles the local frames
+/// that bound distances before the exact measure lose their error bounds
+/// (their distortion term, tan(latitude), is capped at 1000, reached at
+/// 89.94°).
+pub(crate) const MAX_ABS_LAT: f64 = 89.9;
 
 fn parse_polygon(ctx: &Ctx, v: &Value, field: &str) -> Result<Polygon<f64>, InputError> {
     let rings = v.as_array().filter(|r| !r.is_empty()).ok_or_else(|| {
@@ -1217,6 +1230,19 @@ mod tests {
       {"type":"Feature","properties":{"id":"bldg","site":"emb","part":"administrative building"},
        "geometry":{"type":"Polygon","coordinates":[[[30.49,50.46],[30.4902,50.46],[30.4902,50.4602],[30.49,50.4602],[30.49,50.46]]]}}
     ]}"#;
+
+    #[test]
+    fn positions_near_the_poles_are_refused() {
+        assert!(check_lon_lat(30.0, 89.9).is_ok());
+        assert!(check_lon_lat(-179.0, -89.9).is_ok());
+        for lat in [89.95, -89.95, 90.0, -90.0] {
+            let e = check_lon_lat(30.0, lat).unwrap_err();
+            assert!(e.contains("of a pole"), "{e}");
+        }
+        let text = SITES.replace("50.46082135", "89.99");
+        let e = parse_sites(&text, "f").unwrap_err().to_string();
+        assert!(e.contains("feature 1") && e.contains("of a pole"), "{e}");
+    }
 
     #[test]
     fn the_first_repeated_id_is_reported_with_the_feature_it_repeats() {
