@@ -5,7 +5,7 @@
 //! features with `"geometry": null` and a `location` object for relative,
 //! within and area locations (see the README for the fields).
 
-use super::fxhash::FxHashMap;
+use super::fxhash::{FxHashMap, FxHashSet};
 use super::stream::{Batch, FeatureSlice, FeatureStream, FrameError, Framing};
 use super::InputError;
 use crate::geodesy::geodesic_circle;
@@ -20,6 +20,7 @@ use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::io::Read;
 use std::path::Path;
+use std::sync::OnceLock;
 
 mod coords;
 mod fast;
@@ -259,8 +260,39 @@ pub fn parse_incidents(
 pub struct IncidentBatches<'s, R> {
     features: Features<R>,
     file: String,
-    sites: &'s [Site],
+    sites: KnownSites<'s>,
     seen: FxHashMap<String, usize>,
+}
+
+/// The sites incidents may name, with a set of their ids built the first time
+/// one is looked up (a national extract has millions).
+pub(crate) struct KnownSites<'s> {
+    sites: &'s [Site],
+    ids: OnceLock<FxHashSet<&'s str>>,
+}
+
+impl<'s> KnownSites<'s> {
+    fn new(sites: &'s [Site]) -> Self {
+        KnownSites {
+            sites,
+            ids: OnceLock::new(),
+        }
+    }
+
+    /// Whether a site (or a part of one) has this id.
+    fn contains(&self, id: &str) -> bool {
+        self.ids
+            .get_or_init(|| self.sites.iter().map(|s| s.id.as_str()).collect())
+            .contains(id)
+    }
+
+    /// Some of the ids, sorted, for a message: at most `n`, and how many more there are.
+    fn sample(&self, n: usize) -> (Vec<&'s str>, usize) {
+        let all: std::collections::BTreeSet<&str> =
+            self.sites.iter().map(|s| s.id.as_str()).collect();
+        let more = all.len().saturating_sub(n);
+        (all.into_iter().take(n).collect(), more)
+    }
 }
 
 impl<'s, R: Read> IncidentBatches<'s, R> {
@@ -270,7 +302,7 @@ impl<'s, R: Read> IncidentBatches<'s, R> {
         IncidentBatches {
             features: Features::new(reader, file, allow_sequence),
             file: file.to_string(),
-            sites,
+            sites: KnownSites::new(sites),
             seen: FxHashMap::default(),
         }
     }
@@ -280,7 +312,7 @@ impl<'s, R: Read> IncidentBatches<'s, R> {
         let Some(batch) = self.features.next_batch()? else {
             return Ok(None);
         };
-        let (file, sites) = (self.file.as_str(), self.sites);
+        let (file, sites) = (self.file.as_str(), &self.sites);
         let parsed: Vec<Result<Incident, InputError>> = batch
             .features
             .par_iter()
@@ -743,7 +775,7 @@ fn parse_incident<P: Props>(
     ctx: &Ctx,
     props: P,
     geometry: Result<Option<Parsed>, InputError>,
-    sites: &[Site],
+    sites: &KnownSites,
 ) -> Result<Incident, InputError> {
     let id = ctx.id.as_deref().map(str::to_string).ok_or_else(|| {
         ctx.err(
@@ -874,7 +906,7 @@ fn parse_location<P: Props>(
     ctx: &Ctx,
     geometry: Option<Parsed>,
     props: &P,
-    sites: &[Site],
+    sites: &KnownSites,
 ) -> Result<Location, InputError> {
     if let Some(g) = geometry {
         let as_described = match prop(props, "location") {
@@ -914,17 +946,16 @@ fn parse_location<P: Props>(
                 )
             })?;
         let part = text_prop(loc, "part");
-        if !sites.iter().any(|s| s.id == site) {
-            let known: Vec<&str> = sites
-                .iter()
-                .map(|s| s.id.as_str())
-                .collect::<std::collections::BTreeSet<_>>()
-                .into_iter()
-                .collect();
+        if !sites.contains(&site) {
+            let (known, more) = sites.sample(20);
+            let more = match more {
+                0 => String::new(),
+                n => format!(" and {n} more"),
+            };
             return Err(ctx.err(
                 Some(&format!("location.{key_primary}")),
                 format!(
-                    "unknown site `{site}`; the sites file has: {}",
+                    "unknown site `{site}`; the sites file has: {}{more}",
                     known.join(", ")
                 ),
             ));

@@ -12,12 +12,14 @@ use crate::geodesy::{
     distance_m, point_to_multipolygon, point_to_polygon, polygon_distance_bounds, LocalFrame,
     PolygonNearest, WGS84_A, WGS84_F,
 };
+use crate::io::fxhash::{FxHashMap, FxHasher};
 use crate::model::{Site, SiteGeometry};
 use geo_types::{Coord, Point};
 use rayon::prelude::*;
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
+use std::sync::OnceLock;
 
 /// WGS84 lon/lat degrees (height 0) → ECEF metres.
 #[inline]
@@ -37,6 +39,9 @@ pub struct SiteIndex {
     /// Lon/lat extent of the sites' anchors (min lon, min lat, max lon, max
     /// lat, degrees): the square the Hilbert curve fills.
     extent: [f32; 4],
+    /// Positions of the sites by the hash of their id, in order; built the
+    /// first time a site is looked up by id.
+    ids: OnceLock<FxHashMap<u64, Vec<u32>>>,
 }
 
 /// Exact figures from a point to one site's geometry.
@@ -115,7 +120,29 @@ impl SiteIndex {
             }),
             max_uncertainty_m: f64::from_bits(max_uncertainty.into_inner()),
             extent,
+            ids: OnceLock::new(),
         }
+    }
+
+    /// Positions in `sites` (the slice the index was built from) of the sites
+    /// and parts with this id, in order.
+    pub fn with_id<'a>(
+        &'a self,
+        sites: &'a [Site],
+        id: &'a str,
+    ) -> impl Iterator<Item = usize> + 'a {
+        let ids = self.ids.get_or_init(|| {
+            let mut ids: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+            for (i, s) in sites.iter().enumerate() {
+                ids.entry(id_hash(&s.id)).or_default().push(i as u32);
+            }
+            ids
+        });
+        ids.get(&id_hash(id))
+            .into_iter()
+            .flatten()
+            .map(|&i| i as usize)
+            .filter(move |&i| sites[i].id == id)
     }
 
     /// Where `p` (WGS84 lon/lat) lies along the Hilbert curve the sites are
@@ -201,6 +228,13 @@ impl SiteIndex {
             hits
         })
     }
+}
+
+fn id_hash(id: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = FxHasher::default();
+    id.hash(&mut h);
+    h.finish()
 }
 
 /// The Hilbert index of lon/lat `(x, y)` degrees on a 65,536² grid over
@@ -547,6 +581,28 @@ mod tests {
 
     /// Across the antimeridian and near the pole the index finds what a
     /// scan of every site finds.
+    #[test]
+    fn sites_by_id_are_found_in_order_as_a_scan_finds_them() {
+        let ids = ["emb", "emb", "b1", "emb", "b2", "b1"];
+        let sites: Vec<Site> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| Site {
+                part: (i % 2 == 1).then(|| format!("p{i}").into()),
+                ..Site::new(
+                    id,
+                    "site",
+                    SiteGeometry::Point(Point::new(30.0 + i as f64, 50.0)),
+                )
+            })
+            .collect();
+        let index = SiteIndex::new(&sites);
+        for id in ["emb", "b1", "b2", "nope", "em"] {
+            let scan: Vec<usize> = (0..sites.len()).filter(|&i| sites[i].id == id).collect();
+            assert_eq!(index.with_id(&sites, id).collect::<Vec<_>>(), scan, "{id}");
+        }
+    }
+
     #[test]
     fn nearest_matches_a_scan_at_the_antimeridian_and_the_pole() {
         let mut seed = 9u64;

@@ -142,7 +142,7 @@ pub fn rows_for(
             bearing_deg,
             ..
         } => {
-            let s = reference(sites, incident, site, part.as_deref())?;
+            let s = reference(index, sites, incident, site, part.as_deref())?;
             let interval = distance.interval_m(&options.steps);
             let anchor = anchor_point(&sites[s].geometry);
             let from = match (bearing_deg, anchor) {
@@ -167,7 +167,7 @@ pub fn rows_for(
             }]
         }
         Location::Within { site, part, .. } => {
-            let s = reference(sites, incident, site, part.as_deref())?;
+            let s = reference(index, sites, incident, site, part.as_deref())?;
             vec![ProximityRow {
                 incident: i,
                 site: s,
@@ -282,21 +282,22 @@ fn point_row(
 /// The site feature a relative or within location names: the named part if
 /// mapped, else the whole site.
 fn reference(
+    index: &SiteIndex,
     sites: &[Site],
     incident: &Incident,
     id: &str,
     part: Option<&str>,
 ) -> Result<usize, UnknownSite> {
-    let same_id = |s: &&Site| s.id == id;
+    let same_id: Vec<usize> = index.with_id(sites, id).collect();
     let found = part
         .and_then(|p| {
-            sites
+            same_id
                 .iter()
-                .position(|s| same_id(&s) && s.part.as_deref() == Some(p))
+                .find(|&&i| sites[i].part.as_deref() == Some(p))
         })
-        .or_else(|| sites.iter().position(|s| same_id(&s) && s.part.is_none()))
-        .or_else(|| sites.iter().position(|s| s.id == id));
-    found.ok_or_else(|| UnknownSite {
+        .or_else(|| same_id.iter().find(|&&i| sites[i].part.is_none()))
+        .or(same_id.first());
+    found.copied().ok_or_else(|| UnknownSite {
         incident: incident.id.clone(),
         site: id.to_string(),
     })

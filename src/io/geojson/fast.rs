@@ -158,7 +158,7 @@ pub(super) fn incident(
     file: &str,
     index: usize,
     bytes: &[u8],
-    sites: &[Site],
+    sites: &super::KnownSites,
 ) -> Option<Result<Incident, InputError>> {
     let text = std::str::from_utf8(bytes).ok()?;
     let f = super::coords::feature(text)?;
@@ -468,6 +468,7 @@ mod tests {
             "embassy",
             SiteGeometry::Point(Point::new(30.0, 50.0)),
         )];
+        let sites = super::super::KnownSites::new(&sites);
         let general = |text: &str| -> Result<Incident, InputError> {
             let at = crate::io::stream::FeatureSlice {
                 range: 0..text.len(),
