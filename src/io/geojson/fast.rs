@@ -166,20 +166,8 @@ pub(super) fn incident(
         return None;
     };
     check_lon_lat(c.x, c.y).ok()?;
-    let id: Option<Value> = match f.id {
-        Some(raw) => Some(serde_json::from_str(raw).ok()?),
-        None => None,
-    };
-    let props = match f.properties {
-        Some(raw) => PropList::read(raw)?,
-        None => None,
-    }
-    .unwrap_or_default();
-    let ctx = Ctx {
-        file,
-        index,
-        id: id_from(id.as_ref(), props.prop("id")),
-    };
+    let (id, props) = id_and_properties(f.id, f.properties)?;
+    let (ctx, props) = context(file, index, id, props);
     let point = Ok(Some(Parsed::Point(Point(c))));
     Some(super::parse_incident(&ctx, props, point, sites))
 }
@@ -192,16 +180,39 @@ pub(super) fn site_from_text(
     index: usize,
     f: super::coords::FeatureText<'_>,
 ) -> Option<Result<(Site, Option<Text>), InputError>> {
-    let id: Option<Value> = match f.id {
+    let (id, props) = id_and_properties(f.id, f.properties)?;
+    let (kind, coordinates) = f.geometry;
+    build(file, index, id, props, (Cow::Borrowed(kind), coordinates))
+}
+
+/// A feature's `id` and `properties` from their raw texts (either may be
+/// absent), or `None` when either is unusual.
+fn id_and_properties<'a>(
+    id: Option<&str>,
+    properties: Option<&'a str>,
+) -> Option<(Option<Value>, Option<PropList<'a>>)> {
+    let id = match id {
         Some(raw) => Some(serde_json::from_str(raw).ok()?),
         None => None,
     };
-    let props = match f.properties {
+    let props = match properties {
         Some(raw) => PropList::read(raw)?,
         None => None,
     };
-    let (kind, coordinates) = f.geometry;
-    build(file, index, id, props, (Cow::Borrowed(kind), coordinates))
+    Some((id, props))
+}
+
+/// Where a feature is, for messages (its id from the `id` member, else the
+/// `id` property), and its properties (none when absent).
+fn context<'f, 'a>(
+    file: &'f str,
+    index: usize,
+    id: Option<Value>,
+    props: Option<PropList<'a>>,
+) -> (Ctx<'f>, PropList<'a>) {
+    let props = props.unwrap_or_default();
+    let id = id_from(id.as_ref(), props.prop("id"));
+    (Ctx { file, index, id }, props)
 }
 
 /// The site from a feature's parts, however they were read.
@@ -212,12 +223,7 @@ fn build(
     props: Option<PropList<'_>>,
     (kind, coordinates): (Cow<'_, str>, Coordinates),
 ) -> Option<Result<(Site, Option<Text>), InputError>> {
-    let props = props.unwrap_or_default();
-    let ctx = Ctx {
-        file,
-        index,
-        id: id_from(id.as_ref(), props.prop("id")),
-    };
+    let (ctx, props) = context(file, index, id, props);
     let in_range = |ring: &[Coord<f64>]| ring.iter().all(|c| check_lon_lat(c.x, c.y).is_ok());
     let geometry = match (kind.as_ref(), coordinates) {
         ("Point", Coordinates::Position(c)) if in_range(&[c]) => SiteGeometry::Point(Point(c)),
