@@ -180,6 +180,14 @@ pub(super) fn plain_string(raw: &str) -> Option<&str> {
         .then_some(inner)
 }
 
+/// The offset of the first byte at or after `i` that is not JSON whitespace.
+pub(super) fn skip_ws(b: &[u8], mut i: usize) -> usize {
+    while matches!(b.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
+        i += 1;
+    }
+    i
+}
+
 struct Reader<'a> {
     b: &'a [u8],
     i: usize,
@@ -244,9 +252,7 @@ impl<'a> Reader<'a> {
         (!value.is_empty()).then_some(value)
     }
     fn ws(&mut self) {
-        while self.i < self.b.len() && matches!(self.b[self.i], b' ' | b'\t' | b'\n' | b'\r') {
-            self.i += 1;
-        }
+        self.i = skip_ws(self.b, self.i);
     }
 
     /// Skips whitespace, then takes `c` if it is next.

@@ -15,7 +15,7 @@
 //! gives `None`: the caller then reads the file through the general streaming
 //! path, which gives the same sites or the precise error message.
 
-use super::coords;
+use super::coords::{self, skip_ws};
 use super::{check_collection_type, check_legacy_crs, fast, feature_object, parse_site, Ctx};
 use crate::io::stream::FeatureSlice;
 use crate::io::InputError;
@@ -221,7 +221,7 @@ fn guess_start(text: &str, from: usize, limit: usize) -> Option<usize> {
     let b = text.as_bytes();
     let mut i = from;
     while i < limit {
-        let close = i + memchr_byte(b'}', &b[i..limit])?;
+        let close = i + b[i..limit].iter().position(|&c| c == b'}')?;
         let comma = skip_ws(b, close + 1);
         if b.get(comma) == Some(&b',') {
             let open = skip_ws(b, comma + 1);
@@ -232,17 +232,6 @@ fn guess_start(text: &str, from: usize, limit: usize) -> Option<usize> {
         i = close + 1;
     }
     None
-}
-
-fn memchr_byte(needle: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&c| c == needle)
-}
-
-fn skip_ws(b: &[u8], mut i: usize) -> usize {
-    while matches!(b.get(i), Some(b' ' | b'\t' | b'\n' | b'\r')) {
-        i += 1;
-    }
-    i
 }
 
 #[cfg(test)]
