@@ -15,13 +15,8 @@ use std::hint::black_box;
 /// `n` point incidents spread over Ukraine (a fixed pseudo-random sequence), with five
 /// weapon categories and uncertainties from 0 to 2 km, and 20 sites.
 pub fn workload(n: usize) -> (Vec<Site>, Vec<Incident>) {
-    let mut seed = 42u64;
-    let mut next = move || {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (seed >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut rng = impactmap::workload::Lcg(42);
+    let mut next = move || rng.next_f64();
     let start = DateSpan::parse("2024-06-01").unwrap();
     let cats = [
         WeaponCategory::BallisticMissile,

@@ -80,6 +80,28 @@ pub struct Workload {
     pub impacts: Vec<(Point<f64>, ImpactKind)>,
 }
 
+/// A fixed pseudo-random sequence for tests and benchmarks: Knuth's MMIX
+/// linear congruential generator, started at `seed`. Its low bits are weak;
+/// take high ones.
+#[derive(Debug, Clone)]
+pub struct Lcg(pub u64);
+
+impl Lcg {
+    /// The next state.
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        self.0
+    }
+
+    /// Uniform in `[0, 1)`, from the state's top 53 bits.
+    pub fn next_f64(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
 /// SplitMix64: a small, fast, well-mixed generator (Steele, Lea, Flood 2014).
 struct Rng(u64);
 

@@ -66,18 +66,6 @@ fn bundled_case() -> (Vec<Site>, Vec<Incident>, Vec<ProximityRow>) {
     (sites, incidents, rows)
 }
 
-/// A deterministic pseudo-random sequence in [0, 1).
-struct Lcg(u64);
-impl Lcg {
-    fn next(&mut self) -> f64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (self.0 >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
 /// A footprint `w` × `h` metres with its south-west corner at `sw`: a
 /// rectangle, an L shape, or a courtyard building (a polygon with a hole).
 fn footprint(sw: Point<f64>, w: f64, h: f64, shape: usize) -> Polygon<f64> {
@@ -122,15 +110,15 @@ fn generated_case(
     per_site: usize,
     n_incidents: usize,
 ) -> (Vec<Site>, Vec<Incident>, Vec<ProximityRow>) {
-    let mut rng = Lcg(7);
+    let mut rng = impactmap::workload::Lcg(7);
     let origin = point!(x: 30.35, y: 50.35);
     let kinds = ["embassy", "energy", "hospital", "school"];
     let mut sites = Vec::new();
     for i in 0..n_sites {
         let corner = destination(
-            destination(origin, 90.0, rng.next() * 20_000.0),
+            destination(origin, 90.0, rng.next_f64() * 20_000.0),
             0.0,
-            rng.next() * 20_000.0,
+            rng.next_f64() * 20_000.0,
         );
         let polys: Vec<Polygon<f64>> = (0..per_site)
             .map(|k| {
@@ -141,8 +129,8 @@ fn generated_case(
                 );
                 footprint(
                     sw,
-                    15.0 + rng.next() * 25.0,
-                    12.0 + rng.next() * 25.0,
+                    15.0 + rng.next_f64() * 25.0,
+                    12.0 + rng.next_f64() * 25.0,
                     (i + k) % 3,
                 )
             })
@@ -174,9 +162,9 @@ fn generated_case(
     let mut incidents = Vec::new();
     for j in 0..n_incidents {
         let p = destination(
-            destination(origin, 90.0, rng.next() * 20_000.0),
+            destination(origin, 90.0, rng.next_f64() * 20_000.0),
             0.0,
-            rng.next() * 20_000.0,
+            rng.next_f64() * 20_000.0,
         );
         let day = NaiveDate::from_ymd_opt(2023, 1, 1).unwrap() + chrono::Days::new((j * 3) as u64);
         let location = match j % 10 {

@@ -335,13 +335,8 @@ fn the_same_input_gives_the_same_bytes() {
 /// Many point incidents around Kyiv, for crowded labels.
 fn crowded() -> (Vec<Site>, Vec<Incident>, Vec<ProximityRow>) {
     let (mut sites, mut incidents, mut rows) = case();
-    let mut seed = 7u64;
-    let mut next = || {
-        seed = seed
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        (seed >> 11) as f64 / (1u64 << 53) as f64
-    };
+    let mut rng = impactmap::workload::Lcg(7);
+    let mut next = || rng.next_f64();
     for i in 0..60 {
         let p = geo_types::point!(x: KYIV.0 + (next() - 0.5) * 0.004, y: KYIV.1 + (next() - 0.5) * 0.0025);
         let mut inc = render_common::incident(

@@ -1284,14 +1284,12 @@ mod tests {
                 .enumerate()
                 .find_map(|(i, k)| seen.insert(k.clone(), i).map(|first| (i, first)))
         }
-        let mut state = 7u64;
+        let mut rng = crate::workload::Lcg(7);
         for round in 0..200 {
             let n = 1 + round % 40;
             let keys: Vec<(String, Option<String>)> = (0..n)
                 .map(|_| {
-                    state = state
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
+                    let state = rng.next_u64();
                     let id = format!("s{}", (state >> 33) % (2 * n as u64));
                     let part = ((state >> 20) % 3 == 0).then(|| format!("p{}", (state >> 40) % 2));
                     (id, part)

@@ -605,13 +605,8 @@ mod tests {
 
     #[test]
     fn nearest_matches_a_scan_at_the_antimeridian_and_the_pole() {
-        let mut seed = 9u64;
-        let mut next = move || {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (seed >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut rng = crate::workload::Lcg(9);
+        let mut next = move || rng.next_f64();
         for (lon, lat) in [(180.0, -16.5), (0.0, 89.9), (180.0, 71.0), (180.0, 89.5)] {
             let c = Point::new(lon, lat);
             let wrap = |p: Point<f64>| {

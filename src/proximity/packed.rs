@@ -329,13 +329,8 @@ mod tests {
     }
 
     fn random_boxes(n: usize, seed: u64) -> Vec<Box3> {
-        let mut s = seed;
-        let mut next = move || {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (s >> 11) as f64 / (1u64 << 53) as f64
-        };
+        let mut rng = crate::workload::Lcg(seed);
+        let mut next = move || rng.next_f64();
         (0..n)
             .map(|_| {
                 let c = [
@@ -468,11 +463,9 @@ mod tests {
 
     #[test]
     fn hilbert_matches_the_level_by_level_curve() {
-        let mut s = 7u64;
+        let mut rng = crate::workload::Lcg(7);
         for k in 0..200_000u32 {
-            s = s
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
+            let s = rng.next_u64();
             let (x, y) = ((s >> 40) as u32, (s >> 20) as u32);
             assert_eq!(hilbert(x, y), hilbert_by_levels(x, y), "({x}, {y})");
             // And along the grid's edges and corners.
@@ -484,7 +477,7 @@ mod tests {
 
     #[test]
     fn radix_order_matches_a_plain_sort() {
-        let mut s = 3u64;
+        let mut rng = crate::workload::Lcg(3);
         for (n, spread) in [
             (0, 1),
             (1, 1),
@@ -493,12 +486,7 @@ mod tests {
             (70_000, 1 << 20),
         ] {
             let keys: Vec<u32> = (0..n)
-                .map(|_| {
-                    s = s
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    ((s >> 32) as u32) % spread
-                })
+                .map(|_| ((rng.next_u64() >> 32) as u32) % spread)
                 .collect();
             let mut want: Vec<(u32, usize)> = keys.iter().copied().zip(0..).collect();
             want.sort();

@@ -112,13 +112,8 @@ mod tests {
     #[test]
     fn agrees_with_geo_on_random_small_rings() {
         // Random 4–7 corner rings on a small grid (many degenerate and crossing ones).
-        let mut state = 7u64;
-        let mut next = || {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((state >> 33) % 4) as f64
-        };
+        let mut rng = crate::workload::Lcg(7);
+        let mut next = || ((rng.next_u64() >> 33) % 4) as f64;
         for _ in 0..5000 {
             let corners = 3 + (next() as usize);
             let mut r: Vec<Coord<f64>> = (0..corners)
