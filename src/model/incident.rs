@@ -323,6 +323,18 @@ pub struct Incident {
     pub properties: Map<String, Value>,
 }
 
+impl Incident {
+    /// The incident as maps and the timeline name it: its date and weapon
+    /// category (`2024-01-02 (missile)`).
+    pub fn short_name(&self) -> String {
+        format!(
+            "{} ({})",
+            self.start,
+            self.weapon_category.label().to_lowercase()
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -77,6 +77,34 @@ pub struct LabelRequest {
     pub note_if_dropped: bool,
 }
 
+impl LabelRequest {
+    /// A boxed label in the text colour that may move away from its anchors
+    /// with a leader line, noted on the map if it has to be left out: the look
+    /// of site and incident labels.
+    pub fn callout(
+        key: String,
+        name: String,
+        lines: Vec<LabelLine>,
+        size: f64,
+        anchors: Vec<(Pt, f64)>,
+        priority: u32,
+    ) -> Self {
+        LabelRequest {
+            key,
+            name,
+            lines,
+            size,
+            anchors,
+            priority,
+            look: LabelLook::Boxed,
+            leader: true,
+            centred: false,
+            colour: style::TEXT,
+            note_if_dropped: true,
+        }
+    }
+}
+
 /// Where a label went.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlacedLabel {

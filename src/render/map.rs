@@ -477,13 +477,9 @@ pub fn build_map(
             .iter()
             .filter_map(|&i| {
                 let inc = &incidents[i];
-                inc.notes.as_ref().map(|n| {
-                    format!(
-                        "{} ({}): {n}",
-                        inc.start,
-                        inc.weapon_category.label().to_lowercase()
-                    )
-                })
+                inc.notes
+                    .as_ref()
+                    .map(|n| format!("{}: {n}", inc.short_name()))
             })
             .collect();
         notes.splice(at..at, caveats);
@@ -1161,19 +1157,14 @@ impl Ctx<'_> {
                 }
             };
             let clear = rect.width().hypot(rect.height()) / 2.0;
-            self.labels.push(LabelRequest {
+            self.labels.push(LabelRequest::callout(
                 key,
-                name: s.name.to_string(),
+                s.name.to_string(),
                 lines,
-                size: if is_focus { 8.0 * u } else { 7.0 * u },
-                anchors: vec![(p, clear)],
+                if is_focus { 8.0 * u } else { 7.0 * u },
+                vec![(p, clear)],
                 priority,
-                look: LabelLook::Boxed,
-                leader: true,
-                centred: false,
-                colour: style::TEXT,
-                note_if_dropped: true,
-            });
+            ));
         }
         Ok(())
     }
@@ -1420,23 +1411,14 @@ impl Ctx<'_> {
                 continue;
             }
             let lines = self.incident_label(i, detail);
-            self.labels.push(LabelRequest {
+            self.labels.push(LabelRequest::callout(
                 key,
-                name: format!(
-                    "{} ({})",
-                    inc.start,
-                    inc.weapon_category.label().to_lowercase()
-                ),
+                inc.short_name(),
                 lines,
-                size: 7.0 * u,
+                7.0 * u,
                 anchors,
-                priority: if detail { 50 } else { 100 } + i as u32 % 100,
-                look: LabelLook::Boxed,
-                leader: true,
-                centred: false,
-                colour: style::TEXT,
-                note_if_dropped: true,
-            });
+                if detail { 50 } else { 100 } + i as u32 % 100,
+            ));
         }
         Ok(())
     }

@@ -382,23 +382,14 @@ pub fn build_timeline(
             distance: it.distance,
             colour,
         });
-        requests.push(LabelRequest {
-            key: format!("incident:{}", inc.id),
-            name: format!(
-                "{} ({})",
-                inc.start,
-                inc.weapon_category.label().to_lowercase()
-            ),
-            lines: lines[k].clone(),
-            size: label_size,
-            anchors: vec![(c, rect.width().hypot(rect.height()) / 2.0 + 1.5 * u)],
-            priority: 10 + k as u32,
-            look: LabelLook::Boxed,
-            leader: true,
-            centred: false,
-            colour: style::TEXT,
-            note_if_dropped: true,
-        });
+        requests.push(LabelRequest::callout(
+            format!("incident:{}", inc.id),
+            inc.short_name(),
+            lines[k].clone(),
+            label_size,
+            vec![(c, rect.width().hypot(rect.height()) / 2.0 + 1.5 * u)],
+            10 + k as u32,
+        ));
     }
     let placed = placer.place_all(requests);
     for (r, p) in &placed {
@@ -455,11 +446,7 @@ pub fn build_timeline(
     if items.len() <= 10 {
         for it in &items {
             if let Some(n) = &it.incident.notes {
-                notes.push(format!(
-                    "{} ({}): {n}",
-                    it.incident.start,
-                    it.incident.weapon_category.label().to_lowercase()
-                ));
+                notes.push(format!("{}: {n}", it.incident.short_name()));
             }
         }
     }
