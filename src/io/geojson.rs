@@ -239,7 +239,7 @@ fn site_feature(
         None => {
             let feature = feature_object(file, bytes, at)?;
             let ctx = Ctx::new(file, at.index, &feature);
-            (parse_site(&ctx, &feature)?, ctx.id)
+            (parse_site(&ctx, feature)?, ctx.id)
         }
     };
     // Dropped here, on the thread that made it: freeing on another is slower.
@@ -317,20 +317,8 @@ impl<'s, R: Read> IncidentBatches<'s, R> {
             .features
             .par_iter()
             .map(|f| {
-                if let Some(done) = fast::incident(file, f.index, batch.slice(f), sites) {
-                    return done;
-                }
-                let mut feature = feature_object(file, batch.slice(f), f)?;
-                let ctx = Ctx::new(file, f.index, &feature);
-                let props = match feature.remove("properties") {
-                    Some(Value::Object(p)) => p,
-                    _ => Map::new(),
-                };
-                let geometry = match feature.get("geometry").filter(|g| !g.is_null()) {
-                    Some(g) => parse_geometry(&ctx, g).map(Some),
-                    None => Ok(None),
-                };
-                parse_incident(&ctx, props, geometry, sites)
+                fast::incident(file, f.index, batch.slice(f), sites)
+                    .unwrap_or_else(|| general_incident(file, batch.slice(f), f, sites))
             })
             .collect();
         let mut incidents = Vec::with_capacity(parsed.len());
@@ -577,9 +565,10 @@ fn id_from(id: Option<&Value>, property: Option<PropRef>) -> Option<Text> {
         .map(|t| Text::from(t.as_ref()))
 }
 
-fn properties(feature: &Map<String, Value>) -> Map<String, Value> {
-    match feature.get("properties") {
-        Some(Value::Object(p)) => p.clone(),
+/// A feature's properties, taken out of it (none when absent or not an object).
+fn take_properties(feature: &mut Map<String, Value>) -> Map<String, Value> {
+    match feature.remove("properties") {
+        Some(Value::Object(p)) => p,
         _ => Map::new(),
     }
 }
@@ -694,7 +683,24 @@ fn non_negative<P: Props + ?Sized>(ctx: &Ctx, props: &P, key: &str) -> Result<f6
     Ok(v)
 }
 
-fn parse_site(ctx: &Ctx, feature: &Map<String, Value>) -> Result<Site, InputError> {
+/// An incident through serde_json's tree: any feature, with the precise error.
+fn general_incident(
+    file: &str,
+    bytes: &[u8],
+    at: &FeatureSlice,
+    sites: &KnownSites,
+) -> Result<Incident, InputError> {
+    let mut feature = feature_object(file, bytes, at)?;
+    let ctx = Ctx::new(file, at.index, &feature);
+    let props = take_properties(&mut feature);
+    let geometry = match feature.get("geometry").filter(|g| !g.is_null()) {
+        Some(g) => parse_geometry(&ctx, g).map(Some),
+        None => Ok(None),
+    };
+    parse_incident(&ctx, props, geometry, sites)
+}
+
+fn parse_site(ctx: &Ctx, mut feature: Map<String, Value>) -> Result<Site, InputError> {
     let geometry = match feature.get("geometry") {
         None | Some(Value::Null) => None,
         Some(g) => Some(match parse_geometry(ctx, g)? {
@@ -703,7 +709,7 @@ fn parse_site(ctx: &Ctx, feature: &Map<String, Value>) -> Result<Site, InputErro
             Parsed::MultiPolygon(m) => SiteGeometry::MultiPolygon(m),
         }),
     };
-    site_from_parts(ctx, properties(feature), geometry)
+    site_from_parts(ctx, take_properties(&mut feature), geometry)
 }
 
 /// A site from its feature's properties and parsed geometry (`None` if null or missing).

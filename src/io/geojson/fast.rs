@@ -442,7 +442,7 @@ mod tests {
         };
         let feature = super::super::feature_object("f", text.as_bytes(), &at)?;
         let ctx = Ctx::new("f", 0, &feature);
-        Ok((super::super::parse_site(&ctx, &feature)?, ctx.id))
+        Ok((super::super::parse_site(&ctx, feature)?, ctx.id))
     }
 
     #[test]
@@ -482,14 +482,7 @@ mod tests {
                 line: 1,
                 column: 1,
             };
-            let mut feature = super::super::feature_object("f", text.as_bytes(), &at)?;
-            let ctx = Ctx::new("f", 3, &feature);
-            let props = match feature.remove("properties") {
-                Some(Value::Object(p)) => p,
-                _ => Map::new(),
-            };
-            let g = super::super::parse_geometry(&ctx, &feature["geometry"]).map(Some);
-            super::super::parse_incident(&ctx, props, g, &sites)
+            super::super::general_incident("f", text.as_bytes(), &at, &sites)
         };
         let g = r#"{"type":"Point","coordinates":[30.5,50.25]}"#;
         for props in [

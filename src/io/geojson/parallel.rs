@@ -211,7 +211,7 @@ fn feature(text: &str, file: &str, at: usize) -> Option<(Site, Option<Text>, usi
     let bytes = &text.as_bytes()[at..end];
     let feature = feature_object(file, bytes, &slice).ok()?;
     let ctx = Ctx::new(file, 0, &feature);
-    let site = parse_site(&ctx, &feature).ok()?;
+    let site = parse_site(&ctx, feature).ok()?;
     Some((site, ctx.id, skip_ws(text.as_bytes(), end)))
 }
 
