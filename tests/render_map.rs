@@ -2,6 +2,7 @@
 //! projected positions, the scale bar against geodesic distances, the north arrow against the
 //! Lambert conic's convergence formula, the SVG's content, determinism and label overlaps.
 
+mod common;
 mod render_common;
 
 use geographiclib_rs::{Geodesic, InverseGeodesic};
@@ -588,14 +589,12 @@ fn bad_requests_are_refused_with_what_to_do() {
 fn svg_looks_like_the_png_in_another_renderer() {
     // An independent SVG renderer (librsvg's rsvg-convert), when installed, draws the SVG; it
     // must match the PNG written from the same scene up to anti-aliasing differences.
-    let Ok(version) = std::process::Command::new("rsvg-convert")
-        .arg("--version")
-        .output()
-    else {
-        eprintln!("skipped: rsvg-convert is not installed (Debian: apt-get install librsvg2-bin)");
+    if !common::tool_available(
+        &["rsvg-convert", "--version"],
+        "Debian: apt-get install librsvg2-bin",
+    ) {
         return;
-    };
-    assert!(version.status.success());
+    }
     let dir = tempfile::tempdir().unwrap();
     for (name, spec) in [
         ("detail", detail_kyiv(Page::default())),

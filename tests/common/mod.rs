@@ -99,3 +99,30 @@ pub fn oracle_boundary(p: Point<f64>, poly: &Polygon<f64>) -> f64 {
         .flat_map(|r| r.0.windows(2).map(|w| oracle_edge(p, w[0], w[1])))
         .fold(f64::INFINITY, f64::min)
 }
+
+/// Whether an external tool that a test compares against is present.
+///
+/// `probe` is the command that proves it (for example `["ogrinfo", "--version"]`)
+/// and `install` says how to get it. When the tool is missing the test is
+/// skipped with a message on standard error; with `IMPACTMAP_REQUIRE_TOOLS=1`
+/// in the environment (as the CI run sets it) a missing tool fails the test
+/// instead, so no check is ever skipped silently.
+pub fn tool_available(probe: &[&str], install: &str) -> bool {
+    let ok = std::process::Command::new(probe[0])
+        .args(&probe[1..])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if ok {
+        return true;
+    }
+    let required = std::env::var("IMPACTMAP_REQUIRE_TOOLS").is_ok_and(|v| v == "1");
+    assert!(
+        !required,
+        "`{}` is required (IMPACTMAP_REQUIRE_TOOLS=1) but missing: {install}",
+        probe[0]
+    );
+    eprintln!("skipped: `{}` is not installed ({install})", probe[0]);
+    false
+}
