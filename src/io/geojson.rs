@@ -13,7 +13,7 @@ use crate::model::{
     DateSpan, DistanceUnit, Incident, Location, RelativeDistance, Site, SiteDetails, SiteGeometry,
     Source, Text, TimePrecision, WeaponCategory,
 };
-use geo::{Centroid, Orient, Validation};
+use geo::{Centroid, Orient};
 use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
 use rayon::prelude::*;
 use serde_json::{Map, Value};
@@ -1248,10 +1248,10 @@ fn polygon_from_rings(
         polygon.exterior_mut(|r| ring::orient(&mut r.0, true));
         return Ok(polygon);
     }
-    if let Err(problem) = polygon.check_validation() {
+    if let Err(problem) = super::valid::check_polygon(&polygon) {
         return Err(ctx.err(
             Some(field),
-            format!("invalid polygon: {problem}; fix the outline (e.g. QGIS \"Fix geometries\" or ST_MakeValid)"),
+            format!("invalid polygon: {problem} (longitude, latitude); fix the outline (e.g. QGIS \"Fix geometries\" or ST_MakeValid)"),
         ));
     }
     Ok(polygon.orient(geo::orient::Direction::Default))

@@ -13,6 +13,7 @@ pub mod layers;
 pub mod osm;
 pub mod stream;
 pub mod table;
+pub mod valid;
 pub mod xml;
 
 pub use error::InputError;

@@ -1,8 +1,8 @@
 //! A quick, exact validity check for small rings without holes, so ordinary
-//! building footprints skip the general (quadratic, allocating) validation.
+//! building footprints skip the general (allocating) validation.
 //!
-//! It answers only "certainly valid"; anything else goes to `geo`'s
-//! `Validation`, which gives the error message.
+//! It answers only "certainly valid"; anything else goes to
+//! [`crate::io::valid`], which gives the error message.
 
 use geo::kernels::{Kernel, Orientation, RobustKernel};
 use geo_types::Coord;
@@ -10,14 +10,16 @@ use geo_types::Coord;
 /// Rings longer than this always take the general path.
 const MAX_QUICK: usize = 64;
 
-/// Whether a closed ring certainly passes `geo`'s polygon validation: at least
-/// three distinct corners, no repeated consecutive positions, and no two
-/// non-adjacent edges touching (decided with exact orientation predicates).
+/// Whether a closed ring certainly passes the polygon validation: at least
+/// three distinct corners not all on one line, no repeated consecutive
+/// positions, and no two non-adjacent edges touching (decided with exact
+/// orientation predicates).
 pub(super) fn certainly_valid(ring: &[Coord<f64>]) -> bool {
     let n = ring.len();
     if !(4..=MAX_QUICK).contains(&n)
         || ring[0] != ring[n - 1]
         || ring.windows(2).any(|w| w[0] == w[1])
+        || crate::io::valid::flat(ring)
     {
         return false;
     }
@@ -71,10 +73,11 @@ mod tests {
         points.iter().map(|&(x, y)| Coord { x, y }).collect()
     }
 
-    /// Agrees with `geo` wherever it says "certainly valid".
+    /// Agrees with `geo` and the general check wherever it says "certainly valid".
     fn agrees(r: &[Coord<f64>]) -> bool {
-        let valid = Polygon::new(LineString(r.to_vec()), vec![]).is_valid();
-        !certainly_valid(r) || valid
+        let polygon = Polygon::new(LineString(r.to_vec()), vec![]);
+        !certainly_valid(r)
+            || (polygon.is_valid() && crate::io::valid::check_polygon(&polygon).is_ok())
     }
 
     #[test]
@@ -103,7 +106,8 @@ mod tests {
         let spike = ring(&[(0., 0.), (2., 0.), (1., 0.), (1., 1.), (0., 0.)]);
         let touching = ring(&[(0., 0.), (2., 0.), (2., 2.), (1., 0.), (0., 2.), (0., 0.)]);
         let open = ring(&[(0., 0.), (1., 0.), (1., 1.), (0., 1.)]);
-        for r in [&bowtie, &repeated, &spike, &touching, &open] {
+        let flat = ring(&[(0., 0.), (1., 0.), (2., 0.), (0., 0.)]);
+        for r in [&bowtie, &repeated, &spike, &touching, &open, &flat] {
             assert!(!certainly_valid(r), "{r:?}");
         }
         assert!(!Polygon::new(LineString(bowtie), vec![]).is_valid());
