@@ -293,6 +293,24 @@ fn impact(
     }
 }
 
+/// A large outline for benchmarks and tests: `vertices` corners (and the
+/// closing one) at geodesic distances from `centre` that wave `waves` times
+/// around it between 0.75 and 1.25 × `radius_m` (metres): a star with rounded
+/// points, simple whatever the counts. Counter-clockwise, on the 1e-7° grid.
+pub fn wavy_ring(centre: Point<f64>, radius_m: f64, waves: usize, vertices: usize) -> Polygon<f64> {
+    let mut ring: Vec<Coord<f64>> = (0..vertices)
+        .map(|i| {
+            let turn = i as f64 / vertices as f64;
+            let wave = (std::f64::consts::TAU * waves as f64 * turn).sin();
+            let at =
+                crate::geodesy::destination(centre, -360.0 * turn, radius_m * (1.0 + 0.25 * wave));
+            coord(((at.x() * 1e7).round() as i64, (at.y() * 1e7).round() as i64))
+        })
+        .collect();
+    ring.push(ring[0]);
+    Polygon::new(LineString(ring), vec![])
+}
+
 /// Writes the footprints as a sites FeatureCollection, one feature per line,
 /// ids `b0000001`, … in properties, kind `building`.
 pub fn write_sites_geojson(w: &mut dyn Write, footprints: &[Polygon<f64>]) -> io::Result<()> {
