@@ -4,6 +4,11 @@
 use super::{MEAN_RADIUS_M, WGS84_A, WGS84_F};
 use geo_types::{Coord, Point};
 
+/// Largest distance from the origin (m) at which a frame's bounds are used.
+/// Farther, or across the frame's seam (the meridian opposite the origin),
+/// distances are bounded by Earth-centred chords instead.
+pub const NEAR_FIELD_M: f64 = 200_000.0;
+
 /// Local east/north metres around an origin, scaled by the ellipsoid's radii
 /// of curvature at the origin's latitude.
 #[derive(Debug, Clone, Copy)]
@@ -34,6 +39,27 @@ impl LocalFrame {
             ky: m * deg,
             tan_lat: phi.tan().abs().min(1e3),
         }
+    }
+
+    /// The frame's origin, lon/lat degrees.
+    pub fn origin(&self) -> Point<f64> {
+        Point::new(self.lon0, self.lat0)
+    }
+
+    /// Whether the segment between projected eastings `ax` and `bx` (metres)
+    /// jumps across the seam, the meridian opposite the origin, where the
+    /// projection is discontinuous.
+    #[inline]
+    pub fn tears(&self, ax: f64, bx: f64) -> bool {
+        (bx - ax).abs() > 180.0 * self.kx
+    }
+
+    /// Whether the frame's bounds hold for points up to `reach_m` (projected
+    /// metres) from the origin: within [`NEAR_FIELD_M`] and a distortion of
+    /// at most 25 %.
+    #[inline]
+    pub fn holds(&self, reach_m: f64) -> bool {
+        reach_m <= NEAR_FIELD_M && self.relative_error(reach_m) <= 0.25
     }
 
     /// Lon/lat degrees → (east, north) metres from the origin.

@@ -14,13 +14,18 @@ mod buffer;
 mod circle;
 mod local;
 mod polygon;
+mod ring;
 
 pub use buffer::{densify_curve, densify_geodesic, geodesic_band, geodesic_buffer, signed_area2};
 pub use circle::{geodesic_circle, geodesic_sector, vertices_for_accuracy};
-pub use local::LocalFrame;
+pub use local::{LocalFrame, NEAR_FIELD_M};
 pub use polygon::{
     nearest_on_edge, point_to_multipolygon, point_to_polygon, polygon_distance_bounds, EdgeNearest,
     PolygonNearest,
+};
+pub use ring::{
+    bulge_m, crosses_antimeridian, is_ccw, lon_near, ring_problem, unwrapped, unwrapped_area2,
+    MAX_RING_EXTENT_M, MIN_CURVATURE_RADIUS_M,
 };
 
 use geo_types::Point;
@@ -38,6 +43,17 @@ pub const MEAN_RADIUS_M: f64 = 6_371_008.8;
 pub fn wgs84() -> &'static Geodesic {
     static GEOD: OnceLock<Geodesic> = OnceLock::new();
     GEOD.get_or_init(|| Geodesic::new(WGS84_A, WGS84_F))
+}
+
+/// WGS84 lon/lat degrees (height 0) → Earth-centred, Earth-fixed (ECEF) metres.
+#[inline]
+pub fn ecef(c: geo_types::Coord<f64>) -> [f64; 3] {
+    let (lat, lon) = (c.y.to_radians(), c.x.to_radians());
+    let e2 = WGS84_F * (2.0 - WGS84_F);
+    let (sl, cl) = lat.sin_cos();
+    let n = WGS84_A / (1.0 - e2 * sl * sl).sqrt();
+    let (so, co) = lon.sin_cos();
+    [n * cl * co, n * cl * so, n * (1.0 - e2) * sl]
 }
 
 /// Geodesic distance between two points, metres.

@@ -1234,7 +1234,46 @@ fn polygon_from_rings(
 ) -> Result<Polygon<f64>, InputError> {
     for (r, coords) in rings.iter().enumerate() {
         check_ring(ctx, coords, &format!("{field}[{r}]"))?;
+        if let Some(problem) = crate::geodesy::ring_problem(coords) {
+            return Err(ctx.err(Some(&format!("{field}[{r}]")), problem));
+        }
     }
+    if rings
+        .iter()
+        .any(|r| crate::geodesy::crosses_antimeridian(r))
+    {
+        // Validated with continuous longitudes; the positions are kept as given.
+        let reference = rings[0][0].x;
+        let unwrapped = rings
+            .iter()
+            .map(|r| crate::geodesy::unwrapped(r, reference))
+            .collect();
+        valid_polygon(ctx, unwrapped, field)?;
+        let mut rings = rings.into_iter().map(|mut r| {
+            if !crate::geodesy::is_ccw(&r) {
+                r.reverse();
+            }
+            LineString(r)
+        });
+        let exterior = rings.next().unwrap_or(LineString(Vec::new()));
+        let holes = rings
+            .map(|mut h| {
+                h.0.reverse();
+                h
+            })
+            .collect();
+        return Ok(Polygon::new(exterior, holes));
+    }
+    valid_polygon(ctx, rings, field)
+}
+
+/// A valid polygon from closed rings, oriented counter-clockwise with
+/// clockwise holes.
+fn valid_polygon(
+    ctx: &Ctx,
+    rings: Vec<Vec<Coord<f64>>>,
+    field: &str,
+) -> Result<Polygon<f64>, InputError> {
     let mut rings = rings.into_iter().map(LineString);
     let Some(exterior) = rings.next() else {
         return Err(ctx.err(

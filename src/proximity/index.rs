@@ -9,8 +9,8 @@
 
 use super::packed::{hilbert, store, Box3, PackedTree, Pending};
 use crate::geodesy::{
-    distance_m, point_to_multipolygon, point_to_polygon, polygon_distance_bounds, LocalFrame,
-    PolygonNearest, WGS84_A, WGS84_F,
+    bulge_m, distance_m, point_to_multipolygon, point_to_polygon, polygon_distance_bounds,
+    LocalFrame, PolygonNearest, WGS84_A, WGS84_F,
 };
 use crate::io::fxhash::{FxHashMap, FxHasher};
 use crate::model::{Site, SiteGeometry};
@@ -21,16 +21,7 @@ use std::cmp::Ordering;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 use std::sync::OnceLock;
 
-/// WGS84 lon/lat degrees (height 0) → ECEF metres.
-#[inline]
-pub fn ecef(c: Coord<f64>) -> [f64; 3] {
-    let (lat, lon) = (c.y.to_radians(), c.x.to_radians());
-    let e2 = WGS84_F * (2.0 - WGS84_F);
-    let (sl, cl) = lat.sin_cos();
-    let n = WGS84_A / (1.0 - e2 * sl * sl).sqrt();
-    let (so, co) = lon.sin_cos();
-    [n * cl * co, n * cl * so, n * (1.0 - e2) * sl]
-}
+pub use crate::geodesy::ecef;
 
 /// The sites' spatial index: a packed R-tree of ECEF boxes.
 pub struct SiteIndex {
@@ -270,7 +261,13 @@ fn bounds(g: &SiteGeometry, frame: &LocalFrame) -> (f64, f64) {
         SiteGeometry::Point(s) => {
             let (x, y) = frame.project(s.0);
             let d = x.hypot(y);
-            let eps = frame.relative_error(d * 1.01 + 1.0);
+            let reach = d * 1.01 + 1.0;
+            if !frame.holds(reach) {
+                // Beyond the frame's proven reach: the exact distance.
+                let d = distance_m(frame.origin(), *s);
+                return (d, d);
+            }
+            let eps = frame.relative_error(reach);
             ((d / (1.0 + eps) - 1e-6).max(0.0), d * (1.0 + eps) + 1e-6)
         }
         g => g
@@ -323,7 +320,7 @@ fn grow(b: &mut Box3, e: [f64; 3]) {
 /// ECEF box (metres) of a site's vertices, padded so it also holds the
 /// curved surface between them: edges and interior bulge out of the vertices'
 /// hull by at most D²/(8·R_min) for a site of diameter D (plus 50 % and 1 mm
-/// of margin). A geometry without vertices gets an empty box (min +∞, max
+/// of margin, [`bulge_m`]). A geometry without vertices gets an empty box (min +∞, max
 /// −∞), which no search reaches. `near` is moved to the site unless it is
 /// near already (neighbours in the input share one).
 fn site_box(site: &Site, near: &mut NearEcef) -> Box3 {
@@ -345,8 +342,10 @@ fn site_box(site: &Site, near: &mut NearEcef) -> Box3 {
         return b;
     }
     let diameter2: f64 = (0..3).map(|k| (b[k + 3] - b[k]).powi(2)).sum();
-    let r_min = WGS84_A * (1.0 - WGS84_F) * (1.0 - WGS84_F);
-    let pad = diameter2 / (8.0 * r_min) * 1.5 + 1e-3;
+    let Some(pad) = bulge_m(diameter2.sqrt()) else {
+        // Too large for the padding to be proven: the whole Earth's box.
+        return [-WGS84_A, -WGS84_A, -WGS84_A, WGS84_A, WGS84_A, WGS84_A];
+    };
     for k in 0..3 {
         b[k] -= pad;
         b[k + 3] += pad;

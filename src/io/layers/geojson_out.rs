@@ -7,7 +7,7 @@
 //! written directly, with a fixed member order and number format.
 
 use super::table::{FieldType, Layer, Value};
-use crate::geodesy::signed_area2;
+use crate::geodesy::unwrapped_area2;
 use geo_types::{Coord, Geometry, LineString, MultiPolygon, Point, Polygon};
 use std::io::{self, Write};
 
@@ -44,7 +44,8 @@ pub fn normalize_ring(ring: &LineString<f64>, ccw: bool) -> Option<LineString<f6
         return None;
     }
     v.push(v[0]);
-    let area = signed_area2(&v);
+    // Across the antimeridian too: longitudes made continuous first.
+    let area = unwrapped_area2(&v);
     if area == 0.0 {
         return None;
     }
@@ -229,6 +230,7 @@ pub fn gdal_type_name(t: FieldType) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::geodesy::signed_area2;
     use geo_types::{coord, polygon};
 
     #[test]

@@ -1,0 +1,180 @@
+//! Rings on the globe: longitudes made continuous across the antimeridian,
+//! orientation, and the rings whose figures impactmap can prove.
+//!
+//! As RFC 7946 readers do, two consecutive positions whose longitudes differ
+//! by more than 180° are joined by the edge that crosses the antimeridian.
+
+use super::{ecef, WGS84_A, WGS84_F};
+use geo_types::Coord;
+
+/// Largest accepted extent of a ring, metres: the diagonal of the Earth-centred
+/// box of its vertices. Within it a ring stays well inside a hemisphere, and
+/// the padding that makes boxes and chords true bounds is proven.
+pub const MAX_RING_EXTENT_M: f64 = 5_000_000.0;
+
+/// `lon` (degrees) moved by whole turns to within 180° of `reference`.
+#[inline]
+pub fn lon_near(lon: f64, reference: f64) -> f64 {
+    let d = lon - reference;
+    if d > 180.0 {
+        lon - 360.0 * ((d + 180.0) / 360.0).floor()
+    } else if d < -180.0 {
+        lon + 360.0 * ((-d + 180.0) / 360.0).floor()
+    } else {
+        lon
+    }
+}
+
+/// Whether some edge of the ring crosses the antimeridian (its longitudes
+/// jump by more than 180°).
+pub fn crosses_antimeridian(ring: &[Coord<f64>]) -> bool {
+    ring.windows(2).any(|w| (w[1].x - w[0].x).abs() > 180.0)
+}
+
+/// The ring with every longitude moved to within 180° of `reference` (degrees):
+/// continuous across the antimeridian for any ring within 180° of it.
+pub fn unwrapped(ring: &[Coord<f64>], reference: f64) -> Vec<Coord<f64>> {
+    ring.iter()
+        .map(|c| Coord {
+            x: lon_near(c.x, reference),
+            y: c.y,
+        })
+        .collect()
+}
+
+/// Twice the signed area of a closed ring in longitude/latitude degrees after
+/// making its longitudes continuous: positive when counter-clockwise.
+pub fn unwrapped_area2(ring: &[Coord<f64>]) -> f64 {
+    let Some(first) = ring.first() else {
+        return 0.0;
+    };
+    let mut area2 = 0.0;
+    let mut prev = (0.0, first.y);
+    for c in &ring[1..] {
+        let x = lon_near(c.x - first.x, prev.0);
+        area2 += prev.0 * c.y - x * prev.1;
+        prev = (x, c.y);
+    }
+    area2
+}
+
+/// Whether a closed ring runs counter-clockwise (seen from above, north up),
+/// across the antimeridian too.
+pub fn is_ccw(ring: &[Coord<f64>]) -> bool {
+    unwrapped_area2(ring) > 0.0
+}
+
+/// Why a closed ring is not accepted, or `None`: a ring must not encircle a
+/// pole, must span less than 180° of longitude (after making longitudes
+/// continuous across the antimeridian), and must fit in
+/// [`MAX_RING_EXTENT_M`].
+pub fn ring_problem(ring: &[Coord<f64>]) -> Option<String> {
+    let first = ring.first()?;
+    let (mut lon, mut west, mut east) = (first.x, first.x, first.x);
+    let (mut south, mut north) = (first.y, first.y);
+    for c in ring {
+        lon = lon_near(c.x, lon);
+        west = west.min(lon);
+        east = east.max(lon);
+        south = south.min(c.y);
+        north = north.max(c.y);
+    }
+    if (lon - first.x).abs() > 180.0 {
+        return Some(
+            "the ring encircles a pole, which impactmap does not measure: split it into parts \
+             that each leave the pole outside"
+                .into(),
+        );
+    }
+    if east - west >= 180.0 {
+        return Some(format!(
+            "the ring spans {:.1}° of longitude; rings must span less than 180° (edges whose \
+             longitudes jump by more than 180° cross the antimeridian): split it into smaller parts",
+            east - west
+        ));
+    }
+    // Within 20° × 20° the box's diagonal is below 3,200 km.
+    if east - west <= 20.0 && north - south <= 20.0 {
+        return None;
+    }
+    let mut b = [f64::INFINITY; 3];
+    let mut t = [f64::NEG_INFINITY; 3];
+    for c in ring {
+        let e = ecef(*c);
+        for k in 0..3 {
+            b[k] = b[k].min(e[k]);
+            t[k] = t[k].max(e[k]);
+        }
+    }
+    let extent = (0..3).map(|k| (t[k] - b[k]).powi(2)).sum::<f64>().sqrt();
+    if extent > MAX_RING_EXTENT_M {
+        return Some(format!(
+            "the ring is {:.0} km across; rings up to {:.0} km across are measured: split it into \
+             smaller parts",
+            extent / 1000.0,
+            MAX_RING_EXTENT_M / 1000.0
+        ));
+    }
+    None
+}
+
+/// Smallest radius of curvature of the WGS84 ellipsoid (b²/a, at the
+/// equator along the meridian), metres.
+pub const MIN_CURVATURE_RADIUS_M: f64 = WGS84_A * (1.0 - WGS84_F) * (1.0 - WGS84_F);
+
+/// How far (m) the surface between points at most `chord_m` apart can bulge
+/// out of their Earth-centred hull: the sagitta `chord²/(8R)` at the smallest
+/// radius of curvature, with 50 % and 1 mm of margin; `None` when the chord is
+/// too long for that to be proven (beyond a radius, an arc of 60°).
+pub fn bulge_m(chord_m: f64) -> Option<f64> {
+    (chord_m <= MIN_CURVATURE_RADIUS_M)
+        .then(|| chord_m * chord_m / (8.0 * MIN_CURVATURE_RADIUS_M) * 1.5 + 1e-3)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ring(points: &[(f64, f64)]) -> Vec<Coord<f64>> {
+        points.iter().map(|&(x, y)| Coord { x, y }).collect()
+    }
+
+    #[test]
+    fn antimeridian_square_is_continuous_and_counter_clockwise() {
+        let r = ring(&[
+            (179.9, 50.0),
+            (-179.9, 50.0),
+            (-179.9, 50.2),
+            (179.9, 50.2),
+            (179.9, 50.0),
+        ]);
+        assert!(crosses_antimeridian(&r));
+        // A 0.2° × 0.2° square: twice its area is 0.08 square degrees.
+        assert!((unwrapped_area2(&r) - 0.08).abs() < 1e-9);
+        let u = unwrapped(&r, 179.9);
+        assert_eq!(u[1].x, 180.1);
+        assert!(!crosses_antimeridian(&u));
+        assert_eq!(ring_problem(&r), None);
+    }
+
+    #[test]
+    fn rings_around_a_pole_or_too_wide_are_refused() {
+        let polar = ring(&[(0.0, 80.0), (120.0, 80.0), (-120.0, 80.0), (0.0, 80.0)]);
+        assert!(ring_problem(&polar).unwrap().contains("encircles a pole"));
+        let wide = ring(&[(-100.0, 0.0), (90.0, 0.0), (90.0, 1.0), (-100.0, 0.0)]);
+        // −100 → 90 is a jump of 190°: the edge crosses the antimeridian.
+        assert!(ring_problem(&wide).is_some());
+        let big = ring(&[(0.0, 0.0), (60.0, 0.0), (60.0, 10.0), (0.0, 0.0)]);
+        assert!(ring_problem(&big).unwrap().contains("km across"));
+    }
+
+    #[test]
+    fn bulge_is_the_sagitta_with_margin() {
+        // A 100 km chord on a sphere of radius b²/a sags by 196.9 m.
+        let r = MIN_CURVATURE_RADIUS_M;
+        let sagitta = r - (r * r - 50_000.0_f64.powi(2)).sqrt();
+        let b = bulge_m(100_000.0).unwrap();
+        assert!(b > sagitta && b < 1.6 * sagitta, "{b} vs {sagitta}");
+        assert_eq!(bulge_m(7e6), None);
+    }
+}
