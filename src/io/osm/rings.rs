@@ -421,42 +421,146 @@ fn ring_contains(ring: &[Coord<f64>], p: Coord<f64>) -> bool {
 mod tests {
     use super::*;
 
-    /// A way through the given (id, lon, lat) nodes, in units of 0.0001°.
-    fn way(nodes: &[(i64, f64, f64)]) -> Vec<Node> {
-        nodes
-            .iter()
-            .map(|&(id, x, y)| Node {
-                id,
-                at: Coord {
-                    x: x * 1e-4,
-                    y: y * 1e-4,
-                },
+    /// Ways through numbered nodes; node `n` is at `at[n]`, in units of 0.0001°.
+    fn ways(at: &[(f64, f64)], ways: &[&[i64]]) -> Vec<Vec<Node>> {
+        ways.iter()
+            .map(|w| {
+                w.iter()
+                    .map(|&id| {
+                        let (x, y) = at[id as usize];
+                        Node {
+                            id,
+                            at: Coord {
+                                x: x * 1e-4,
+                                y: y * 1e-4,
+                            },
+                        }
+                    })
+                    .collect()
             })
             .collect()
     }
 
+    /// Twice the area of a polygon in (0.0001°)², holes subtracted.
+    fn area2(p: &Polygon<f64>) -> f64 {
+        let ring = |r: &LineString<f64>| signed_area2(&r.0) * 1e8;
+        ring(p.exterior()) + p.interiors().iter().map(ring).sum::<f64>()
+    }
+
     #[test]
     fn shed_in_a_courtyard_is_a_polygon_of_its_own() {
-        let block = way(&[
-            (1, 0., 0.),
-            (2, 6., 0.),
-            (3, 6., 6.),
-            (4, 0., 6.),
-            (1, 0., 0.),
-        ]);
-        let courtyard = way(&[
-            (11, 2., 2.),
-            (12, 3., 2.),
-            (13, 4., 2.),
-            (14, 4., 3.),
-            (15, 4., 4.),
-            (16, 2., 4.),
-            (11, 2., 2.),
-        ]);
-        let shed = way(&[(12, 3., 2.), (14, 4., 3.), (17, 3., 3.), (12, 3., 2.)]);
-        let polygons = assemble(&[block, courtyard, shed]);
-        eprintln!("{polygons:?}");
-        let polygons = polygons.unwrap();
+        // Block 0–6 around courtyard 2–4; the shed 12-14-17 touches the
+        // courtyard's wall at nodes 12 and 14, cutting off a pocket at 13.
+        let mut at = vec![(0.0, 0.0); 18];
+        for (n, p) in [(1, (0., 0.)), (2, (6., 0.)), (3, (6., 6.)), (4, (0., 6.))]
+            .into_iter()
+            .chain([
+                (11, (2., 2.)),
+                (12, (3., 2.)),
+                (13, (4., 2.)),
+                (14, (4., 3.)),
+            ])
+            .chain([(15, (4., 4.)), (16, (2., 4.)), (17, (3., 3.))])
+        {
+            at[n] = p;
+        }
+        let polygons = assemble(&ways(
+            &at,
+            &[
+                &[1, 2, 3, 4, 1],
+                &[11, 12, 13, 14, 15, 16, 11],
+                &[12, 14, 17, 12],
+            ],
+        ))
+        .unwrap();
         assert_eq!(polygons.len(), 2);
+        let (block, shed) = (&polygons[0], &polygons[1]);
+        assert_eq!(block.interiors().len(), 1);
+        assert_eq!(
+            block.interiors()[0].0.len(),
+            7,
+            "the whole courtyard is the hole"
+        );
+        assert!((area2(block) - 2.0 * 32.0).abs() < 1e-9);
+        assert!((area2(shed) - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn hole_touching_its_outer_ring_at_a_corner() {
+        let at = [(0., 0.), (4., 0.), (4., 4.), (0., 4.), (2., 1.), (1., 2.)];
+        let polygons = assemble(&ways(&at, &[&[0, 1, 2, 3, 0], &[0, 4, 5, 0]])).unwrap();
+        assert_eq!(polygons.len(), 1);
+        assert_eq!(polygons[0].interiors().len(), 1);
+        assert!(
+            signed_area2(&polygons[0].interiors()[0].0) < 0.0,
+            "holes run clockwise"
+        );
+        assert!((area2(&polygons[0]) - 2.0 * 14.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn one_way_around_two_squares_meeting_at_a_corner_is_two_polygons() {
+        let at = [
+            (0., 0.),
+            (1., 0.),
+            (1., 1.),
+            (2., 1.),
+            (2., 2.),
+            (1., 2.),
+            (0., 1.),
+        ];
+        let polygons = assemble(&ways(&at, &[&[0, 1, 2, 3, 4, 5, 2, 6, 0]])).unwrap();
+        assert_eq!(polygons.len(), 2);
+        for p in &polygons {
+            assert_eq!(p.exterior().0.len(), 5);
+            assert!((area2(p) - 2.0).abs() < 1e-9);
+        }
+    }
+
+    #[test]
+    fn an_edge_drawn_twice_cancels() {
+        // Two unit squares sharing the edge 1–4: one 2 × 1 rectangle.
+        let at = [(0., 0.), (1., 0.), (2., 0.), (2., 1.), (1., 1.), (0., 1.)];
+        let polygons = assemble(&ways(&at, &[&[0, 1, 4, 5, 0], &[1, 2, 3, 4, 1]])).unwrap();
+        assert_eq!(polygons.len(), 1);
+        assert!(polygons[0].interiors().is_empty());
+        assert!((area2(&polygons[0]) - 4.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn an_outer_way_inside_another_is_a_hole() {
+        // Roles do not decide: nesting does (as in libosmium).
+        let at = [
+            (0., 0.),
+            (3., 0.),
+            (3., 3.),
+            (0., 3.),
+            (1., 1.),
+            (2., 1.),
+            (2., 2.),
+        ];
+        let polygons = assemble(&ways(&at, &[&[0, 1, 2, 3, 0], &[4, 5, 6, 4]])).unwrap();
+        assert_eq!(polygons.len(), 1);
+        assert_eq!(polygons[0].interiors().len(), 1);
+    }
+
+    #[test]
+    fn open_rings_and_crossings_are_named() {
+        let at = [(0., 0.), (1., 0.), (1., 1.), (0., 1.)];
+        assert_eq!(
+            assemble(&ways(&at, &[&[0, 1, 2], &[2, 3]])),
+            Err(Problem::Open(vec![0, 3]))
+        );
+        let Err(Problem::Crossing(a, b, _)) = assemble(&ways(&at, &[&[0, 2, 1, 3, 0]])) else {
+            panic!("a bow tie crosses itself")
+        };
+        let mut pair = [a, b];
+        pair.sort();
+        assert_eq!(pair, [[0, 2], [1, 3]]);
+        let message = Problem::Open(vec![7, 9]).to_string();
+        assert_eq!(
+            message,
+            "ring does not close: member ways end at node/7, node/9 without joining another way"
+        );
     }
 }
