@@ -4,11 +4,19 @@
 //! (`building`, `amenity=embassy`, `office=diplomatic`, …):
 //! - nodes become Point sites,
 //! - closed ways become Polygon sites (open ways are lines, skipped with one summary warning),
-//! - `type=multipolygon` relations become Polygon or MultiPolygon sites, their
-//!   outer and inner rings assembled from member ways (a ring may be split over
-//!   several ways). A relation that cannot be assembled (member ways or nodes
-//!   missing from the extract, a ring that does not close) is skipped with a
-//!   warning naming it; reading goes on.
+//! - `type=multipolygon` relations become Polygon or MultiPolygon sites,
+//!   assembled as OpenStreetMap defines them (see [`rings`]): member ways joined
+//!   into rings at shared nodes, holes decided by the nesting of whole rings,
+//!   rings that share nodes or touch kept apart, several outer rings each with
+//!   its holes. A relation whose only tag is `type=multipolygon` (old-style
+//!   tagging) takes the tags its outer member ways have in common, as
+//!   libosmium's legacy assembler does, and those ways are then not sites of
+//!   their own (as there and in GDAL, which takes the first outer way's tags).
+//!
+//! Every site's polygon is valid (OGC rules, as checked by `geo`). A relation
+//! or closed way that cannot be assembled into one (member ways or nodes
+//! missing from the extract, a ring that does not close, ways that cross) is
+//! skipped with a warning naming it and saying why; reading goes on.
 //!
 //! Site ids are `node/7`, `way/123`, `relation/5`; the name is the `name` tag
 //! (else the id); the kind comes from the filter that matched (its value, or its
@@ -23,9 +31,10 @@
 mod rings;
 
 use crate::model::{Site, SiteDetails, SiteGeometry, Text};
-use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
+use geo_types::{Coord, MultiPolygon, Point, Polygon};
 use osmpbf::{BlobDecode, BlobReader, PrimitiveBlock, RelMemberType};
 use rayon::iter::{ParallelBridge, ParallelIterator};
+use rings::{Node, Problem};
 use serde_json::{Map, Value};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -144,12 +153,34 @@ struct Member {
     inner: bool,
 }
 
+/// A multipolygon relation's member ways, and whether its tags are on its
+/// outer ways (old-style tagging: no tags of its own but `type`).
+#[derive(Debug)]
+struct Relation {
+    members: Vec<Member>,
+    old_style: bool,
+}
+
+/// Tags that do not count as a relation's own when telling old-style
+/// tagging (as in libosmium's legacy assembler).
+const NOT_OWN_TAGS: [&str; 4] = ["type", "created_by", "source", "note"];
+
+/// A member way: its nodes and tags.
+#[derive(Debug)]
+struct MemberWay {
+    id: i64,
+    refs: Vec<i64>,
+    tags: Tags,
+}
+
 /// What the first pass collects from one block.
 #[derive(Debug, Default)]
 struct Tagged {
     nodes: Vec<Matched<Point<f64>>>,
     ways: Vec<Matched<Vec<i64>>>,
-    relations: Vec<Matched<Vec<Member>>>,
+    /// Relations that match, and old-style ones (whose kind is decided by
+    /// their outer ways' tags, once those are read).
+    relations: Vec<Matched<Relation>>,
     open_ways: Vec<i64>,
 }
 
@@ -174,17 +205,33 @@ pub fn read_sites(path: &Path, filters: &[TagFilter]) -> Result<OsmSites, OsmErr
     let mut member_ids: Vec<i64> = tagged
         .relations
         .iter()
-        .flat_map(|r| r.data.iter().map(|m| m.way))
+        .flat_map(|r| r.data.members.iter().map(|m| m.way))
         .collect();
     member_ids.sort_unstable();
     member_ids.dedup();
-    let mut members: Vec<(i64, Vec<i64>)> = Vec::new();
+    let mut members: Vec<MemberWay> = Vec::new();
     if !member_ids.is_empty() {
         for found in scan(path, |block| ways_in(block, &member_ids))? {
             members.extend(found);
         }
-        members.sort_unstable_by_key(|(id, _)| *id);
+        members.sort_unstable_by_key(|w| w.id);
     }
+    let relations: Vec<Matched<Relation>> = tagged
+        .relations
+        .into_iter()
+        .filter_map(|r| with_outer_tags(r, &members, filters))
+        .collect();
+    // The outer ways of an old-style relation gave it their tags: they are
+    // its parts, not sites of their own (as in GDAL and libosmium's legacy assembler).
+    let mut tags_given: Vec<i64> = relations
+        .iter()
+        .filter(|r| r.data.old_style)
+        .flat_map(|r| r.data.members.iter().filter(|m| !m.inner).map(|m| m.way))
+        .collect();
+    tags_given.sort_unstable();
+    tagged
+        .ways
+        .retain(|w| tags_given.binary_search(&w.id).is_err());
 
     // Pass 3: coordinates of every node a kept way uses.
     let mut node_ids: Vec<i64> = tagged
@@ -192,7 +239,7 @@ pub fn read_sites(path: &Path, filters: &[TagFilter]) -> Result<OsmSites, OsmErr
         .iter()
         .flat_map(|w| w.data.iter().copied())
         .collect();
-    node_ids.extend(members.iter().flat_map(|(_, refs)| refs.iter().copied()));
+    node_ids.extend(members.iter().flat_map(|w| w.refs.iter().copied()));
     node_ids.sort_unstable();
     node_ids.dedup();
     let mut coords: Vec<Option<Coord<f64>>> = vec![None; node_ids.len()];
@@ -219,15 +266,11 @@ pub fn read_sites(path: &Path, filters: &[TagFilter]) -> Result<OsmSites, OsmErr
     }
     for m in tagged.ways {
         let id = format!("way/{}", m.id);
-        match lookup
-            .ring(&m.data)
-            .and_then(|r| closed_ring(&r).map(|_| r))
-        {
-            Ok(ring) => {
-                let poly = Polygon::new(LineString(rings::oriented(ring, true)), vec![]);
-                out.sites
-                    .push(site(id, m.kind, m.tags, SiteGeometry::Polygon(poly)));
-            }
+        let assembled = lookup
+            .nodes(&m.data)
+            .and_then(|way| rings::assemble(&[way]).map_err(|p| p.to_string()));
+        match assembled {
+            Ok(polygons) => out.sites.push(site(id, m.kind, m.tags, geometry(polygons))),
             Err(message) => out.warnings.push(OsmWarning {
                 element: Some(id),
                 message: format!("{message}; skipped"),
@@ -237,17 +280,10 @@ pub fn read_sites(path: &Path, filters: &[TagFilter]) -> Result<OsmSites, OsmErr
     if !tagged.open_ways.is_empty() {
         out.warnings.push(open_ways_warning(&tagged.open_ways));
     }
-    for m in tagged.relations {
+    for m in relations {
         let id = format!("relation/{}", m.id);
-        match relation_geometry(&m.data, &members, &lookup) {
-            Ok((geometry, notes)) => {
-                out.warnings
-                    .extend(notes.into_iter().map(|message| OsmWarning {
-                        element: Some(id.clone()),
-                        message,
-                    }));
-                out.sites.push(site(id, m.kind, m.tags, geometry));
-            }
+        match relation_polygons(&m.data.members, &members, &lookup) {
+            Ok(polygons) => out.sites.push(site(id, m.kind, m.tags, geometry(polygons))),
             Err(message) => out.warnings.push(OsmWarning {
                 element: Some(id),
                 message: format!("{message}; relation skipped"),
@@ -337,8 +373,10 @@ fn tagged_in(block: &PrimitiveBlock, filters: &[TagFilter]) -> Tagged {
             if !multipolygon {
                 continue;
             }
-            if let Some(kind) = matching_kind(filters, r.tags()) {
-                let data = r
+            let kind = matching_kind(filters, r.tags());
+            let old_style = r.tags().all(|(k, _)| NOT_OWN_TAGS.contains(&k));
+            if kind.is_some() || old_style {
+                let members = r
                     .members()
                     .filter(|m| m.member_type == RelMemberType::Way)
                     .map(|m| Member {
@@ -348,9 +386,9 @@ fn tagged_in(block: &PrimitiveBlock, filters: &[TagFilter]) -> Tagged {
                     .collect();
                 t.relations.push(Matched {
                     id: r.id(),
-                    kind,
+                    kind: kind.unwrap_or_default(),
                     tags: owned(r.tags()),
-                    data,
+                    data: Relation { members, old_style },
                 });
             }
         }
@@ -376,17 +414,58 @@ fn keep_node<'a>(
     }
 }
 
-/// Pass 2: node lists of the ways in `wanted` (sorted).
-fn ways_in(block: &PrimitiveBlock, wanted: &[i64]) -> Vec<(i64, Vec<i64>)> {
+/// Pass 2: node lists and tags of the ways in `wanted` (sorted).
+fn ways_in(block: &PrimitiveBlock, wanted: &[i64]) -> Vec<MemberWay> {
     let mut found = Vec::new();
     for group in block.groups() {
         for w in group.ways() {
             if wanted.binary_search(&w.id()).is_ok() {
-                found.push((w.id(), w.refs().collect()));
+                found.push(MemberWay {
+                    id: w.id(),
+                    refs: w.refs().collect(),
+                    tags: owned(w.tags()),
+                });
             }
         }
     }
     found
+}
+
+/// An old-style relation gets the tags its outer member ways (role `outer`
+/// or none) have in common, after its own; it is kept only if those match a
+/// filter. Other relations pass unchanged.
+fn with_outer_tags(
+    mut r: Matched<Relation>,
+    ways: &[MemberWay],
+    filters: &[TagFilter],
+) -> Option<Matched<Relation>> {
+    if !r.data.old_style {
+        return Some(r);
+    }
+    let mut outers = r
+        .data
+        .members
+        .iter()
+        .filter(|m| !m.inner)
+        .filter_map(|m| find_way(ways, m.way));
+    let mut common: Tags = outers.next().map(|w| w.tags.clone()).unwrap_or_default();
+    for way in outers {
+        common.retain(|tag| way.tags.contains(tag));
+    }
+    common.retain(|(k, _)| r.tags.iter().all(|(own, _)| own != k));
+    r.tags.extend(common);
+    let kind = matching_kind(
+        filters,
+        r.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+    )?;
+    r.kind = kind;
+    Some(r)
+}
+
+fn find_way(ways: &[MemberWay], id: i64) -> Option<&MemberWay> {
+    ways.binary_search_by_key(&id, |w| w.id)
+        .ok()
+        .map(|i| &ways[i])
 }
 
 /// Pass 3: coordinates of the nodes in `wanted` (sorted), by index into it.
@@ -415,17 +494,21 @@ struct NodeLookup<'a> {
 }
 
 impl NodeLookup<'_> {
-    /// Coordinates of a node list, or a message naming the missing nodes.
-    fn ring(&self, refs: &[i64]) -> Result<Vec<Coord<f64>>, String> {
+    /// The nodes of a way with their positions, or a message naming the missing nodes.
+    fn nodes(&self, refs: &[i64]) -> Result<Vec<Node>, String> {
         let mut missing = Vec::new();
-        let ring: Vec<Coord<f64>> = refs
+        let ring: Vec<Node> = refs
             .iter()
-            .filter_map(|id| {
-                let c = self.ids.binary_search(id).ok().and_then(|i| self.coords[i]);
+            .filter_map(|&id| {
+                let c = self
+                    .ids
+                    .binary_search(&id)
+                    .ok()
+                    .and_then(|i| self.coords[i]);
                 if c.is_none() {
-                    missing.push(*id);
+                    missing.push(id);
                 }
-                c
+                c.map(|at| Node { id, at })
             })
             .collect();
         if missing.is_empty() {
@@ -436,15 +519,6 @@ impl NodeLookup<'_> {
                 list("node", &missing)
             ))
         }
-    }
-}
-
-/// Checks that a closed ring has an area: at least three distinct vertices.
-fn closed_ring(ring: &[Coord<f64>]) -> Result<(), String> {
-    if ring.len() < 4 || rings::signed_area2(ring) == 0.0 {
-        Err(format!("ring of {} vertices has no area", ring.len()))
-    } else {
-        Ok(())
     }
 }
 
@@ -472,57 +546,40 @@ fn open_ways_warning(ids: &[i64]) -> OsmWarning {
     }
 }
 
-/// Assembles a multipolygon relation; notes are non-fatal problems (a dropped hole).
-fn relation_geometry(
+/// Assembles a multipolygon relation from its member ways.
+fn relation_polygons(
     members: &[Member],
-    ways: &[(i64, Vec<i64>)],
+    ways: &[MemberWay],
     nodes: &NodeLookup,
-) -> Result<(SiteGeometry, Vec<String>), String> {
-    let mut missing = Vec::new();
-    let (mut outer, mut inner): (Vec<&[i64]>, Vec<&[i64]>) = (Vec::new(), Vec::new());
-    for m in members {
-        match ways.binary_search_by_key(&m.way, |(id, _)| *id) {
-            Ok(i) if m.inner => inner.push(&ways[i].1),
-            Ok(i) => outer.push(&ways[i].1),
-            Err(_) => missing.push(m.way),
-        }
-    }
+) -> Result<Vec<Polygon<f64>>, String> {
+    let missing: Vec<i64> = members
+        .iter()
+        .map(|m| m.way)
+        .filter(|&id| find_way(ways, id).is_none())
+        .collect();
     if !missing.is_empty() {
         return Err(format!(
             "member {} missing from the extract",
             list("way", &missing)
         ));
     }
-    if outer.is_empty() {
-        return Err("no outer member way".to_string());
+    if members.is_empty() {
+        return Err("no member ways".to_string());
     }
-    let assemble = |ways: &[&[i64]], role: &str| -> Result<Vec<Vec<Coord<f64>>>, String> {
-        let rings = rings::join_ways(ways).map_err(|open| {
-            format!(
-                "{role} ring does not close: its member ways run from node/{} to node/{}",
-                open.first, open.last
-            )
-        })?;
-        rings
-            .iter()
-            .map(|r| {
-                let ring = nodes.ring(r)?;
-                closed_ring(&ring).map_err(|e| format!("{role} {e}"))?;
-                Ok(ring)
-            })
-            .collect()
-    };
-    let (polygons, orphans) =
-        rings::polygons(assemble(&outer, "outer")?, assemble(&inner, "inner")?);
-    let notes = orphans
+    let member_nodes = members
         .iter()
-        .map(|i| format!("inner ring {} lies in no outer ring; dropped", i + 1))
-        .collect();
-    let geometry = match <[Polygon<f64>; 1]>::try_from(polygons) {
+        .filter_map(|m| find_way(ways, m.way))
+        .map(|w| nodes.nodes(&w.refs))
+        .collect::<Result<Vec<_>, _>>()?;
+    rings::assemble(&member_nodes).map_err(|p: Problem| p.to_string())
+}
+
+/// One polygon as a Polygon, several as a MultiPolygon.
+fn geometry(polygons: Vec<Polygon<f64>>) -> SiteGeometry {
+    match <[Polygon<f64>; 1]>::try_from(polygons) {
         Ok([p]) => SiteGeometry::Polygon(p),
         Err(many) => SiteGeometry::MultiPolygon(MultiPolygon(many)),
-    };
-    Ok((geometry, notes))
+    }
 }
 
 /// A site from an element's id, kind, tags and geometry.
