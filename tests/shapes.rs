@@ -130,19 +130,27 @@ fn multipolygon(g: &Value) -> MultiPolygon<f64> {
     )
 }
 
-/// The `incident_areas` features written for the case, by incident id.
+/// The features of one layer as written for the case.
+fn written(
+    sites: &[Site],
+    incidents: &[Incident],
+    rows: &[ProximityRow],
+    layer: &str,
+) -> Vec<Value> {
+    let dir = tempfile::tempdir().unwrap();
+    write_layers(dir.path(), sites, incidents, rows, &LayerOptions::default()).unwrap();
+    let text = std::fs::read_to_string(dir.path().join(format!("{layer}.geojson"))).unwrap();
+    let fc: Value = serde_json::from_str(&text).unwrap();
+    fc["features"].as_array().unwrap().clone()
+}
+
+/// The `incident_areas` features written for the case: incident id, shape, geometry.
 fn written_areas(
     sites: &[Site],
     incidents: &[Incident],
     rows: &[ProximityRow],
 ) -> Vec<(String, String, MultiPolygon<f64>)> {
-    let dir = tempfile::tempdir().unwrap();
-    write_layers(dir.path(), sites, incidents, rows, &LayerOptions::default()).unwrap();
-    let text = std::fs::read_to_string(dir.path().join("incident_areas.geojson")).unwrap();
-    let fc: Value = serde_json::from_str(&text).unwrap();
-    fc["features"]
-        .as_array()
-        .unwrap()
+    written(sites, incidents, rows, "incident_areas")
         .iter()
         .map(|f| {
             (
@@ -340,6 +348,15 @@ fn the_row_interval_is_the_band_radii() {
     }
     // The point the row is measured from lies in the sector the layer holds.
     assert!(point_to_multipolygon(from, sector).inside);
+    // Its link is the only one, and as long as the stated distance (up to rounding).
+    let links = written(&sites, &incidents, &rows, "links");
+    assert_eq!(links.len(), 1);
+    assert_eq!(links[0]["properties"]["incident_id"], "south_east");
+    assert_eq!(links[0]["properties"]["from_kind"], "relative_bearing");
+    let line = links[0]["geometry"]["coordinates"].as_array().unwrap();
+    let end = |c: &Value| Point::new(c[0].as_f64().unwrap(), c[1].as_f64().unwrap());
+    let length = distance_m(end(&line[0]), end(line.last().unwrap()));
+    assert!((length - 60.0).abs() < 2.0 * ROUNDING_M, "link {length} m");
 }
 
 #[test]
@@ -357,8 +374,13 @@ fn layers_maps_and_rows_resolve_a_part_by_the_same_rule() {
         "{}",
         row.basis
     );
-    let shape =
-        shapes::location_shape(&sites, &incidents[0], Some(row), &ShapeOptions::default()).unwrap();
+    let shape = shapes::location_shape(
+        &sites,
+        &incidents[0],
+        Some(row.distance),
+        &ShapeOptions::default(),
+    )
+    .unwrap();
     assert_eq!(shape.description, "band 25–35 m around emb");
     let compound_mp = MultiPolygon(vec![compound()]);
     for c in &shape.area.0[0].exterior().0 {

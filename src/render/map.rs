@@ -1133,11 +1133,11 @@ impl Ctx<'_> {
                     if !detail {
                         continue; // listed with their site on overview maps
                     }
-                    let row = self.row_for(i).cloned();
+                    let row = self.row_for(i);
                     let Some(shape) = shapes::location_shape(
                         self.sites,
                         inc,
-                        row.as_ref(),
+                        row.map(|r| r.distance),
                         &ShapeOptions::default(),
                     ) else {
                         continue;
@@ -1181,12 +1181,8 @@ impl Ctx<'_> {
                     *k += 1;
                     self.legend.insert(LegendKey::Within);
                     self.legend.insert(LegendKey::WeaponColour(cat));
-                    let shape = shapes::location_shape(
-                        self.sites,
-                        inc,
-                        self.row_for(i),
-                        &ShapeOptions::default(),
-                    );
+                    let shape =
+                        shapes::location_shape(self.sites, inc, None, &ShapeOptions::default());
                     // A footprint (with its position uncertainty, if any) is drawn as the
                     // layers hold it; a point site gets a ring around its marker.
                     let area = shape
@@ -1269,7 +1265,7 @@ impl Ctx<'_> {
                         }
                     }
                     if let Some(row) = self.row_for(i).cloned() {
-                        if let Some(line) = shapes::link(&row) {
+                        if let Some(line) = shapes::link(row.from, row.nearest) {
                             if row.distance.nominal > 0.0 && (detail || shown.len() <= MAX_LABELLED)
                             {
                                 self.draw_link(&line, &row, &key)?;

@@ -20,7 +20,9 @@
 //! Every shape is WGS84 lon/lat; exterior rings are counter-clockwise. Outline
 //! vertices lie exactly at their distance; chords stay within
 //! [`outline_tolerance_m`] of the true curve, including rounding to 7 decimals.
-//! The module knows no files and no pictures.
+//! The module knows no files and no pictures, and no result rows either: it
+//! takes a row's interval and points, so the proximity engine can use its
+//! resolver and [`described_point`] to make the rows in the first place.
 
 mod resolve;
 
@@ -31,7 +33,6 @@ use crate::geodesy::{
     normalize_deg,
 };
 use crate::model::{Incident, Interval, Location, Site, StepLength};
-use crate::proximity::ProximityRow;
 use geo::BooleanOps;
 use geo_types::{LineString, MultiLineString, MultiPolygon, Point, Polygon};
 
@@ -107,15 +108,15 @@ pub struct LocationShape {
     pub description: String,
 }
 
-/// The shape of an incident's location, for the row it is reported with
-/// (the row's interval is the band's radii; without a row the interval is
-/// the described distance under `opts.steps`). `None` for impact points and
+/// The shape of an incident's location, for the proximity row it is reported
+/// with: `interval` is that row's distance interval (the band's radii);
+/// without one, the described distance under `opts.steps`. `None` for impact points and
 /// for locations that cannot be drawn (a point site without uncertainty,
 /// an unknown site).
 pub fn location_shape(
     sites: &[Site],
     incident: &Incident,
-    row: Option<&ProximityRow>,
+    interval: Option<Interval>,
     opts: &ShapeOptions,
 ) -> Option<LocationShape> {
     match &incident.location {
@@ -169,9 +170,7 @@ pub fn location_shape(
         } => {
             let r = resolve_id(sites, site, part.as_deref())?;
             let f = Footprint::of(sites, &r.features);
-            let i = row
-                .map(|w| w.distance)
-                .unwrap_or_else(|| distance.interval_m(&opts.steps));
+            let i = interval.unwrap_or_else(|| distance.interval_m(&opts.steps));
             if i.max <= 0.0 {
                 return None;
             }
@@ -328,11 +327,11 @@ pub fn described_point(
     Some((from, f.nearest_point(from)?))
 }
 
-/// The link of a row: the geodesic from the point its distance is measured
-/// from to the site's nearest point, traced to 5 cm. `None` when the row has
-/// no such points or they coincide (inside, touching).
-pub fn link(row: &ProximityRow) -> Option<LineString<f64>> {
-    let (from, to) = (row.from?, row.nearest?);
+/// The link of a proximity row: the geodesic from the point its distance is
+/// measured from to the site's nearest point, traced to 5 cm. `None` when the
+/// row has no such points or they coincide (inside, touching).
+pub fn link(from: Option<Point<f64>>, nearest: Option<Point<f64>>) -> Option<LineString<f64>> {
+    let (from, to) = (from?, nearest?);
     if distance_m(from, to) < 0.01 {
         return None;
     }

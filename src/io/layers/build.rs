@@ -128,7 +128,8 @@ fn materialise(
         let named = incident.location.reference().map(|(id, _)| id);
         named.is_some_and(|id| sites.get(r.site).is_some_and(|s| s.id == id))
     });
-    shapes::location_shape(sites, incident, row, &shape_opts).map(|s| (s.area, s.description))
+    shapes::location_shape(sites, incident, row.map(|r| r.distance), &shape_opts)
+        .map(|s| (s.area, s.description))
 }
 
 /// The row each incident shows in `incidents`: its nearest site (smallest nominal distance).
@@ -414,7 +415,7 @@ fn build_links(sites: &[Site], incidents: &[Incident], rows: &[ProximityRow]) ->
         let (Some(inc), Some(site)) = (incidents.get(r.incident), sites.get(r.site)) else {
             continue;
         };
-        let Some(line) = shapes::link(r) else {
+        let Some(line) = shapes::link(r.from, r.nearest) else {
             continue; // no point to measure from, or inside: no line to draw
         };
         let kind = match &inc.location {
