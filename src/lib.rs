@@ -34,6 +34,7 @@ pub mod projection;
 pub mod proximity;
 pub mod render;
 pub mod report;
+pub mod shapes;
 pub mod style;
 pub mod workload;
 

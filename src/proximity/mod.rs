@@ -71,9 +71,10 @@ mod packed;
 
 pub use index::{ecef, exact, SiteHit, SiteIndex};
 
-use crate::geodesy::{destination, distance_m};
+use crate::geodesy::distance_m;
 use crate::model::{Incident, Location, Site, SiteGeometry, StepLength};
-use geo::{Centroid, CoordsIter};
+use crate::shapes::{self, Footprint, PartMatch, Referent};
+use geo::CoordsIter;
 use rayon::prelude::*;
 
 /// What to compute.
@@ -125,6 +126,7 @@ pub fn rows_for(
     incident: &Incident,
     options: &Options,
 ) -> Result<Vec<ProximityRow>, UnknownSite> {
+    let mut part_match = None;
     let mut rows = match &incident.location {
         Location::Point {
             point,
@@ -142,16 +144,17 @@ pub fn rows_for(
             bearing_deg,
             ..
         } => {
-            let s = reference(index, sites, incident, site, part.as_deref())?;
+            let r = reference(index, sites, incident, site, part.as_deref())?;
+            part_match = Some(r.part);
             let interval = distance.interval_m(&options.steps);
-            let anchor = anchor_point(&sites[s].geometry);
-            let from = match (bearing_deg, anchor) {
-                (Some(b), Some(a)) => Some(destination(a, *b, interval.nominal)),
-                _ => None,
-            };
+            // Without a bearing the impact may be anywhere in the band: no point to measure
+            // from, no nearest point. With one, the point at the stated distance that way.
+            let described = bearing_deg.and_then(|b| {
+                shapes::described_point(&Footprint::of(sites, &r.features), b, interval.nominal)
+            });
             vec![ProximityRow {
                 incident: i,
-                site: s,
+                site: r.site,
                 part: None,
                 inside: if interval.min > 0.0 {
                     Ternary::No
@@ -160,17 +163,18 @@ pub fn rows_for(
                 },
                 distance: interval,
                 bearing_deg: *bearing_deg,
-                nearest: anchor,
-                from,
+                nearest: described.map(|(_, nearest)| nearest),
+                from: described.map(|(from, _)| from),
                 after_notification: None,
                 basis: String::new(),
             }]
         }
         Location::Within { site, part, .. } => {
-            let s = reference(index, sites, incident, site, part.as_deref())?;
+            let r = reference(index, sites, incident, site, part.as_deref())?;
+            part_match = Some(r.part);
             vec![ProximityRow {
                 incident: i,
-                site: s,
+                site: r.site,
                 part: None,
                 distance: Interval::exact(0.0),
                 inside: Ternary::Yes,
@@ -202,16 +206,16 @@ pub fn rows_for(
     };
     for row in &mut rows {
         let site = &sites[row.site];
-        row.part = incident
-            .location
-            .reference()
-            .and_then(|(_, p)| p.map(str::to_string))
-            .or_else(|| site.part.as_deref().map(str::to_string));
+        // A mapped part in its mapped spelling; an unmapped one as the source names it.
+        row.part = match (part_match, incident.location.reference()) {
+            (Some(PartMatch::NotMapped), Some((_, named))) => named.map(str::to_string),
+            _ => site.part.as_deref().map(str::to_string),
+        };
         row.after_notification = site
             .notified
             .as_ref()
             .map(|n| Ternary::from_option(incident.start.is_after(n)));
-        row.basis = basis(incident, site, row, &options.steps);
+        row.basis = basis(incident, site, part_match, row, &options.steps);
     }
     Ok(rows)
 }
@@ -279,41 +283,29 @@ fn point_row(
     }
 }
 
-/// The site feature a relative or within location names: the named part if
-/// mapped, else the whole site.
+/// The site features a relative or within location names, by the one rule
+/// of [`shapes::resolve`].
 fn reference(
     index: &SiteIndex,
     sites: &[Site],
     incident: &Incident,
     id: &str,
     part: Option<&str>,
-) -> Result<usize, UnknownSite> {
-    let same_id: Vec<usize> = index.with_id(sites, id).collect();
-    let found = part
-        .and_then(|p| {
-            same_id
-                .iter()
-                .find(|&&i| sites[i].part.as_deref() == Some(p))
-        })
-        .or_else(|| same_id.iter().find(|&&i| sites[i].part.is_none()))
-        .or(same_id.first());
-    found.copied().ok_or_else(|| UnknownSite {
+) -> Result<Referent, UnknownSite> {
+    shapes::resolve(sites, index.with_id(sites, id), part).ok_or_else(|| UnknownSite {
         incident: incident.id.clone(),
         site: id.to_string(),
     })
 }
 
-/// The point a relative distance is measured from: a point site itself, or a
-/// footprint's centroid.
-fn anchor_point(g: &SiteGeometry) -> Option<Point<f64>> {
-    match g {
-        SiteGeometry::Point(p) => Some(*p),
-        other => other.to_geometry().centroid(),
-    }
-}
-
 /// What a row's figure rests on, in words.
-fn basis(incident: &Incident, site: &Site, row: &ProximityRow, steps: &StepLength) -> String {
+fn basis(
+    incident: &Incident,
+    site: &Site,
+    part_match: Option<PartMatch>,
+    row: &ProximityRow,
+    steps: &StepLength,
+) -> String {
     use std::fmt::Write;
     // Parts joined by "; ", written into one string (writing to a String cannot fail).
     let mut out = String::with_capacity(96);
@@ -342,18 +334,7 @@ fn basis(incident: &Incident, site: &Site, row: &ProximityRow, steps: &StepLengt
                 trim(distance.value),
                 distance.unit.as_str()
             );
-            match (part, &site.part) {
-                (Some(p), Some(sp)) if p == sp => {
-                    let _ = write!(out, "from the {p}");
-                }
-                (Some(p), _) => {
-                    let _ = write!(
-                        out,
-                        "from the {p} (not mapped separately: the site's position stands for it)"
-                    );
-                }
-                (None, _) => out.push_str("from the site"),
-            }
+            let _ = write!(out, "from {}", named(part.as_deref(), part_match));
             if distance.tolerance > 0.0 {
                 let _ = write!(
                     out,
@@ -369,12 +350,18 @@ fn basis(incident: &Incident, site: &Site, row: &ProximityRow, steps: &StepLengt
                 let _ = write!(out, "; \"{words}\"");
             }
         }
-        Location::Within { as_described, .. } => match as_described {
-            Some(words) => {
-                let _ = write!(out, "inside the site as described: \"{words}\"");
+        Location::Within {
+            part, as_described, ..
+        } => {
+            let _ = write!(
+                out,
+                "inside {} as described",
+                named(part.as_deref(), part_match)
+            );
+            if let Some(words) = as_described {
+                let _ = write!(out, ": \"{words}\"");
             }
-            None => out.push_str("inside the site as described"),
-        },
+        }
         Location::Area { name, .. } => {
             out.push_str("location known only as an area");
             if let Some(n) = name {
@@ -426,6 +413,18 @@ fn basis(incident: &Incident, site: &Site, row: &ProximityRow, steps: &StepLengt
         }
     }
     out
+}
+
+/// "the site", or "the administrative building", with a note when no feature
+/// maps that part.
+fn named(part: Option<&str>, part_match: Option<PartMatch>) -> String {
+    match (part, part_match) {
+        (Some(p), Some(PartMatch::NotMapped)) => {
+            format!("the {p} (not mapped separately: the whole site stands for it)")
+        }
+        (Some(p), _) => format!("the {p}"),
+        (None, _) => "the site".into(),
+    }
 }
 
 /// A number without trailing zeros.

@@ -20,8 +20,9 @@ use crate::geodesy;
 use crate::model::{DateSpan, Incident, Location, Site, SiteGeometry, StepLength};
 use crate::projection::ProjectionDef;
 use crate::proximity::{ProximityRow, Ternary};
+use crate::shapes::{self, ShapeOptions};
 use crate::style::{self, Rgb};
-use geo::{Buffer, Centroid};
+use geo::Centroid;
 use geo_types::{coord, Coord, LineString, MultiPolygon, Point, Polygon};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -604,6 +605,24 @@ fn default_radius(
     r.max(1.5 * extent).max(100.0)
 }
 
+/// The point a fraction `t` of the way along a page polyline.
+fn along(pts: &[Pt], t: f64) -> Pt {
+    let total: f64 = pts.windows(2).map(|w| w[0].dist(w[1])).sum();
+    let mut left = t * total;
+    for w in pts.windows(2) {
+        let len = w[0].dist(w[1]);
+        if len > 0.0 && left <= len {
+            let k = left / len;
+            return pt(
+                w[0].x + (w[1].x - w[0].x) * k,
+                w[0].y + (w[1].y - w[0].y) * k,
+            );
+        }
+        left -= len;
+    }
+    pts[pts.len() - 1]
+}
+
 fn bbox_ring(b: [f64; 4], n: usize) -> Vec<Coord<f64>> {
     let [w, s, e, nn] = b;
     let mut out = Vec::new();
@@ -650,26 +669,9 @@ impl Ctx<'_> {
             .collect()
     }
 
-    /// Projected metres of a lon/lat polygon (for planar buffers at detail scale).
-    fn polygon_xy(&self, p: &Polygon<f64>) -> Result<Polygon<f64>, RenderError> {
-        let conv = |r: &LineString<f64>| -> Result<LineString<f64>, RenderError> {
-            Ok(LineString(
-                r.0.iter()
-                    .map(|c| self.view.forward(*c))
-                    .collect::<Result<_, _>>()?,
-            ))
-        };
-        Ok(Polygon::new(
-            conv(p.exterior())?,
-            p.interiors().iter().map(conv).collect::<Result<_, _>>()?,
-        ))
-    }
-
-    fn xy_polygon_px(&self, p: &Polygon<f64>) -> Vec<Vec<Pt>> {
-        std::iter::once(p.exterior())
-            .chain(p.interiors())
-            .map(|r| r.0.iter().map(|c| self.view.xy_to_px(*c)).collect())
-            .collect()
+    /// Page rings of a lon/lat multipolygon: per polygon, its exterior then its holes.
+    fn multipolygon_px(&self, mp: &MultiPolygon<f64>) -> Result<Vec<Vec<Vec<Pt>>>, RenderError> {
+        mp.0.iter().map(|p| self.polygon_px(p)).collect()
     }
 
     /// Draws an incident's marker and records it as a symbol labels must keep clear of.
@@ -845,18 +847,10 @@ impl Ctx<'_> {
         Ok(out)
     }
 
-    /// The site (or part) a relative or within location names: the part if found, else the
-    /// whole site, else any part.
+    /// The site feature a relative or within location names, by the one rule of
+    /// [`shapes::resolve`].
     fn referenced_site(&self, site: &str, part: Option<&str>) -> Option<&Site> {
-        let same = |s: &&Site| s.id == site;
-        part.and_then(|p| {
-            self.sites
-                .iter()
-                .filter(same)
-                .find(|s| s.part.as_deref() == Some(p))
-        })
-        .or_else(|| self.sites.iter().filter(same).find(|s| s.part.is_none()))
-        .or_else(|| self.sites.iter().find(same))
+        shapes::resolve_id(self.sites, site, part).map(|r| &self.sites[r.site])
     }
 
     fn row_for(&self, incident: usize) -> Option<&ProximityRow> {
@@ -874,7 +868,10 @@ impl Ctx<'_> {
         shown: &[usize],
     ) -> Result<(), RenderError> {
         let u = self.u;
-        let Some(site) = self.referenced_site(focus, None).cloned() else {
+        let Some(uncertainty) = self
+            .referenced_site(focus, None)
+            .map(|s| s.position_uncertainty_m)
+        else {
             return Ok(());
         };
         let mut ds: Vec<f64> = rings
@@ -891,7 +888,6 @@ impl Ctx<'_> {
             })
             .collect();
         if rings.is_none() {
-            let uncertainty = site.position_uncertainty_m;
             ds.retain(|d| {
                 !reported
                     .iter()
@@ -901,7 +897,10 @@ impl Ctx<'_> {
         }
         let style_ring = LineStyle::dashed(Paint::solid(style::RING), 0.6 * u, 3.0 * u, 2.0 * u);
         for d in ds {
-            let outlines = self.offset_outlines(&site.geometry, d)?;
+            let ring =
+                shapes::distance_ring(self.sites, focus, d).unwrap_or_else(|| MultiPolygon(vec![]));
+            let outlines: Vec<Vec<Pt>> =
+                self.multipolygon_px(&ring)?.into_iter().flatten().collect();
             let Some(first) = outlines.first() else {
                 continue;
             };
@@ -935,106 +934,6 @@ impl Ctx<'_> {
         Ok(())
     }
 
-    /// Page rings at distance `d` metres around a site geometry: a geodesic circle around a
-    /// point, a planar buffer (in the conformal map projection, exact to well under a pixel at
-    /// detail scales) around polygons.
-    fn offset_outlines(&self, g: &SiteGeometry, d: f64) -> Result<Vec<Vec<Pt>>, RenderError> {
-        let tol = (0.25 * self.view.m_per_px).max(0.01);
-        match g {
-            SiteGeometry::Point(p) => {
-                Ok(vec![self.ring_px(
-                    geodesy::geodesic_circle(*p, d, tol).exterior(),
-                )?])
-            }
-            _ => {
-                let mut out = Vec::new();
-                for p in g.polygons() {
-                    let xy = self.polygon_xy(p)?;
-                    let buf = xy.buffer_with_style(
-                        geo::algorithm::buffer::BufferStyle::new(d)
-                            .line_join(geo::algorithm::buffer::LineJoin::Round(0.05)),
-                    );
-                    for b in &buf.0 {
-                        out.push(self.xy_polygon_px(b).swap_remove(0));
-                    }
-                }
-                Ok(out)
-            }
-        }
-    }
-
-    /// Band between `min` and `max` metres around a site geometry, optionally limited to the
-    /// directions `bearing ± 22.5°` (a compass point's precision), as page polygons.
-    fn band(
-        &self,
-        g: &SiteGeometry,
-        min: f64,
-        max: f64,
-        bearing: Option<f64>,
-    ) -> Result<Vec<Vec<Vec<Pt>>>, RenderError> {
-        let tol = (0.25 * self.view.m_per_px).max(0.01);
-        match (g, bearing) {
-            (SiteGeometry::Point(p), Some(b)) => Ok(vec![vec![self.ring_px(
-                geodesy::geodesic_sector(
-                    *p,
-                    min,
-                    max.max(min + 0.01),
-                    b - SECTOR_HALF_DEG,
-                    b + SECTOR_HALF_DEG,
-                    tol,
-                )
-                .exterior(),
-            )?]]),
-            (SiteGeometry::Point(p), None) => {
-                let outer = self.ring_px(geodesy::geodesic_circle(*p, max, tol).exterior())?;
-                let mut rings = vec![outer];
-                if min > 0.0 {
-                    rings.push(self.ring_px(geodesy::geodesic_circle(*p, min, tol).exterior())?);
-                }
-                Ok(vec![rings])
-            }
-            (_, bearing) => {
-                use geo::BooleanOps;
-                let style = |d: f64| {
-                    geo::algorithm::buffer::BufferStyle::new(d)
-                        .line_join(geo::algorithm::buffer::LineJoin::Round(0.05))
-                };
-                let mut polys = Vec::new();
-                for p in g.polygons() {
-                    let xy = self.polygon_xy(p)?;
-                    let outer = xy.buffer_with_style(style(max));
-                    let mut band = if min > 0.0 {
-                        outer.difference(&xy.buffer_with_style(style(min)))
-                    } else {
-                        outer.difference(&MultiPolygon(vec![xy.clone()]))
-                    };
-                    if let Some(b) = bearing {
-                        let c = xy
-                            .centroid()
-                            .map(|c| c.0)
-                            .unwrap_or_else(|| xy.exterior().0[0]);
-                        let reach = 4.0 * (max + 1.0)
-                            + xy.exterior()
-                                .0
-                                .iter()
-                                .map(|v| (v.x - c.x).hypot(v.y - c.y))
-                                .fold(0.0, f64::max);
-                        let mut wedge = vec![c];
-                        for k in 0..=8 {
-                            let a = (b - SECTOR_HALF_DEG + 2.0 * SECTOR_HALF_DEG * k as f64 / 8.0)
-                                .to_radians();
-                            wedge.push(coord! {x: c.x + reach * a.sin(), y: c.y + reach * a.cos()});
-                        }
-                        wedge.push(c);
-                        band = band.intersection(&Polygon::new(LineString(wedge), vec![]));
-                    }
-                    polys.extend(band.0.iter().map(|b| self.xy_polygon_px(b)));
-                }
-                Ok(polys)
-            }
-        }
-    }
-
     fn draw_sites(&mut self, focus: Option<&str>) -> Result<(), RenderError> {
         let u = self.u;
         let frame = self.view.frame;
@@ -1042,25 +941,21 @@ impl Ctx<'_> {
         // Uncertainty circles and footprints first, markers on top.
         for s in self.sites {
             let (colour, _) = style::site_style(&s.kind);
-            let centre = geometry_centre(&s.geometry);
             if s.position_uncertainty_m > 0.0
                 && (s.part.is_none() || self.sites.iter().all(|o| o.id != s.id || o.part.is_some()))
             {
-                let circle = geodesy::geodesic_circle(
-                    centre,
-                    s.position_uncertainty_m,
-                    (0.25 * self.view.m_per_px).max(0.01),
-                );
-                let ring = self.ring_px(circle.exterior())?;
-                let visible = ring.iter().any(|p| frame.contains(*p));
-                if visible
-                    && Rect::bounding(ring.iter().copied()).is_some_and(|b| b.width() > 4.0 * u)
-                {
-                    self.scene.line(
-                        ring,
-                        true,
-                        LineStyle::dashed(Paint::solid(colour), 0.7 * u, 2.5 * u, 1.8 * u),
-                    );
+                let outline = shapes::site_uncertainty(s).unwrap_or_else(|| MultiPolygon(vec![]));
+                let rings = self.multipolygon_px(&outline)?;
+                let pts = || rings.iter().flatten().flatten().copied();
+                let visible = pts().any(|p| frame.contains(p));
+                if visible && Rect::bounding(pts()).is_some_and(|b| b.width() > 4.0 * u) {
+                    for ring in rings.into_iter().flatten() {
+                        self.scene.line(
+                            ring,
+                            true,
+                            LineStyle::dashed(Paint::solid(colour), 0.7 * u, 2.5 * u, 1.8 * u),
+                        );
+                    }
                     self.legend.insert(LegendKey::SiteUncertainty);
                 }
             }
@@ -1234,28 +1129,20 @@ impl Ctx<'_> {
             let key = format!("incident:{}", inc.id);
             let mut anchors: Vec<(Pt, f64)> = Vec::new();
             match &inc.location {
-                Location::Relative {
-                    site,
-                    part,
-                    bearing_deg,
-                    ..
-                } => {
+                Location::Relative { bearing_deg, .. } => {
                     if !detail {
                         continue; // listed with their site on overview maps
                     }
-                    let Some(s) = self.referenced_site(site, part.as_deref()).cloned() else {
+                    let row = self.row_for(i);
+                    let Some(shape) = shapes::location_shape(
+                        self.sites,
+                        inc,
+                        row.map(|r| r.distance),
+                        &ShapeOptions::default(),
+                    ) else {
                         continue;
                     };
-                    let iv = match self.row_for(i) {
-                        Some(r) => r.distance,
-                        None => match &inc.location {
-                            Location::Relative { distance, .. } => {
-                                distance.interval_m(&StepLength::default())
-                            }
-                            _ => unreachable!("matched as relative above"),
-                        },
-                    };
-                    let polys = self.band(&s.geometry, iv.min, iv.max, *bearing_deg)?;
+                    let polys = self.multipolygon_px(&shape.area)?;
                     self.sector_drawn |= bearing_deg.is_some();
                     self.scene.fill_polygons(&polys, fill);
                     for ring in polys.iter().flatten() {
@@ -1265,28 +1152,10 @@ impl Ctx<'_> {
                             LineStyle::solid(Paint::with(colour, 0.8), 0.5 * u),
                         );
                     }
-                    let nominal = match bearing_deg {
-                        Some(b) => {
-                            let c = geometry_centre(&s.geometry);
-                            let pts: Vec<Pt> = (0..=24)
-                                .map(|k| {
-                                    self.px(geodesy::destination(
-                                        c,
-                                        b - SECTOR_HALF_DEG
-                                            + 2.0 * SECTOR_HALF_DEG * k as f64 / 24.0,
-                                        iv.nominal,
-                                    )
-                                    .0)
-                                })
-                                .collect::<Result<_, _>>()?;
-                            vec![pts]
-                        }
-                        None => self.offset_outlines(&s.geometry, iv.nominal)?,
-                    };
-                    for ring in &nominal {
+                    for line in &shape.nominal.0 {
                         self.scene.line(
-                            ring.clone(),
-                            bearing_deg.is_none(),
+                            self.ring_px(line)?,
+                            line.is_closed() && bearing_deg.is_none(),
                             LineStyle::dashed(Paint::solid(colour), 0.9 * u, 3.0 * u, 1.5 * u),
                         );
                     }
@@ -1312,7 +1181,25 @@ impl Ctx<'_> {
                     *k += 1;
                     self.legend.insert(LegendKey::Within);
                     self.legend.insert(LegendKey::WeaponColour(cat));
-                    if s.geometry.polygons().is_empty() {
+                    let shape =
+                        shapes::location_shape(self.sites, inc, None, &ShapeOptions::default());
+                    // A footprint (with its position uncertainty, if any) is drawn as the
+                    // layers hold it; a point site gets a ring around its marker.
+                    let area = shape
+                        .filter(|_| !s.geometry.polygons().is_empty())
+                        .map(|sh| sh.area);
+                    if let Some(area) = area {
+                        let polys = self.multipolygon_px(&area)?;
+                        self.scene.fill_polygons(&polys, fill);
+                        for r in polys.into_iter().flatten() {
+                            self.scene.line(
+                                r,
+                                true,
+                                LineStyle::solid(Paint::solid(colour), (1.4 + 0.8 * nth) * u),
+                            );
+                        }
+                        anchors.push((self.px(geometry_centre(&s.geometry).0)?, 2.0 * u));
+                    } else {
                         let c = self.px(geometry_centre(&s.geometry).0)?;
                         let r = 7.5 * u + nth * 2.2 * u;
                         self.scene.line(
@@ -1322,19 +1209,6 @@ impl Ctx<'_> {
                         );
                         self.areas.push(Rect::around(c, r + 0.7 * u));
                         anchors.push((c, r + 1.0 * u));
-                    } else {
-                        for p in s.geometry.polygons() {
-                            let rings = self.polygon_px(p)?;
-                            self.scene.fill_polygons(std::slice::from_ref(&rings), fill);
-                            for r in rings {
-                                self.scene.line(
-                                    r,
-                                    true,
-                                    LineStyle::solid(Paint::solid(colour), (1.4 + 0.8 * nth) * u),
-                                );
-                            }
-                        }
-                        anchors.push((self.px(geometry_centre(&s.geometry).0)?, 2.0 * u));
                     }
                 }
                 Location::Area { area, centre, .. } => {
@@ -1374,12 +1248,8 @@ impl Ctx<'_> {
                 } => {
                     let c = self.px(point.0)?;
                     if *uncertainty_m > 0.0 {
-                        let circle = geodesy::geodesic_circle(
-                            *point,
-                            *uncertainty_m,
-                            (0.25 * self.view.m_per_px).max(0.01),
-                        );
-                        let ring = self.ring_px(circle.exterior())?;
+                        let circle = shapes::uncertainty_circle(*point, *uncertainty_m);
+                        let ring = self.ring_px(circle.0[0].exterior())?;
                         if Rect::bounding(ring.iter().copied()).is_some_and(|b| b.width() > 3.0 * u)
                         {
                             self.scene.fill_ring(
@@ -1395,10 +1265,10 @@ impl Ctx<'_> {
                         }
                     }
                     if let Some(row) = self.row_for(i).cloned() {
-                        if let (Some(from), Some(to)) = (row.from, row.nearest) {
+                        if let Some(line) = shapes::link(row.from, row.nearest) {
                             if row.distance.nominal > 0.0 && (detail || shown.len() <= MAX_LABELLED)
                             {
-                                self.draw_link(from, to, &row, &key)?;
+                                self.draw_link(&line, &row, &key)?;
                             }
                         }
                     }
@@ -1460,24 +1330,20 @@ impl Ctx<'_> {
     /// when the line is long enough to carry it (the incident's label gives it in any case).
     fn draw_link(
         &mut self,
-        from: Point<f64>,
-        to: Point<f64>,
+        line: &LineString<f64>,
         row: &ProximityRow,
         key: &str,
     ) -> Result<(), RenderError> {
         let u = self.u;
-        let (d, az, _) = geodesy::inverse(from, to);
-        let pts: Vec<Pt> = (0..=16)
-            .map(|k| self.px(geodesy::destination(from, az, d * k as f64 / 16.0).0))
-            .collect::<Result<_, _>>()?;
+        let pts = self.ring_px(line)?;
         for w in pts.windows(2) {
             self.line_obstacles.push((w[0], w[1]));
         }
-        let anchors = [8, 6, 10, 4, 12]
+        let anchors = [0.5, 0.375, 0.625, 0.25, 0.75]
             .iter()
-            .map(|&k| (pts[k], 0.5 * u))
+            .map(|&t| (along(&pts, t), 0.5 * u))
             .collect();
-        let (first, last) = (pts[0], pts[16]);
+        let (first, last) = (pts[0], pts[pts.len() - 1]);
         self.scene.line(
             pts,
             false,
@@ -1554,7 +1420,8 @@ impl Ctx<'_> {
         }
         if self.sector_drawn {
             notes.push(format!(
-                "A direction given by a source is drawn as a sector of ±{SECTOR_HALF_DEG}° (one compass point) around it."
+                "A direction given by a source is drawn as a sector of ±{}° (one compass point) around it.",
+                shapes::BEARING_HALF_WIDTH_DEG
             ));
         }
         if self.steps_used {
@@ -1600,10 +1467,6 @@ impl Ctx<'_> {
         notes
     }
 }
-
-/// Half the angle of the sector drawn for a direction a source gives ("north-east of the
-/// building"), degrees: one point of an eight-point compass.
-const SECTOR_HALF_DEG: f64 = 22.5;
 
 /// Overview maps label incident points one by one up to this many incidents.
 const MAX_LABELLED: usize = 200;

@@ -15,30 +15,13 @@
 
 use super::table::{ExtraFields, FieldType, GeometryType, Layer, Value};
 use super::LayerOptions;
-use crate::geodesy::{
-    densify_geodesic, distance_m, geodesic_band, geodesic_buffer, geodesic_sector, normalize_deg,
-};
 use crate::model::{Incident, Interval, Location, Site, SiteGeometry};
 use crate::proximity::ProximityRow;
-use geo::{BooleanOps, InteriorPoint};
-use geo_types::{Geometry, MultiPolygon, Point, Polygon};
+use crate::shapes::{self, ShapeOptions};
+use geo::InteriorPoint;
+use geo_types::{Geometry, MultiPolygon};
 
-/// Largest error of a drawn outline against the true geodesic curve, metres:
-/// 0.1 % of the radius and at most 5 cm.
-pub fn outline_tolerance_m(radius_m: f64) -> f64 {
-    (0.001 * radius_m).min(0.05)
-}
-
-/// How far rounding a vertex to 7 decimals can move it, metres (half a unit
-/// of 1e-7° in both lon and lat, at most 0.56 cm each).
-pub const ROUNDING_M: f64 = 0.008;
-
-/// The chord error to trace with, so that the written outline (after rounding
-/// to 7 decimals) stays within [`outline_tolerance_m`].
-pub fn trace_tolerance_m(radius_m: f64) -> f64 {
-    let t = outline_tolerance_m(radius_m);
-    (t - ROUNDING_M).max(0.2 * t)
-}
+pub use crate::shapes::{outline_tolerance_m, trace_tolerance_m, ROUNDING_M};
 
 const SITE_FIELDS: &[(&str, FieldType)] = &[
     ("id", FieldType::Text),
@@ -129,89 +112,6 @@ const UNCERTAINTY_FIELDS: &[(&str, FieldType)] = &[
     ("category", FieldType::Text),
 ];
 
-/// The reference geometry of a relative or within location: the points and
-/// polygons of the named site (or part), and a description of it.
-struct Reference {
-    points: Vec<Point<f64>>,
-    polygons: Vec<Polygon<f64>>,
-    uncertainty_m: f64,
-    label: String,
-}
-
-fn reference(sites: &[Site], site: &str, part: Option<&str>) -> Option<Reference> {
-    let of_site: Vec<&Site> = sites.iter().filter(|s| s.id == site).collect();
-    let chosen: Vec<&Site> = match part {
-        Some(p) => {
-            let parts: Vec<&Site> = of_site
-                .iter()
-                .copied()
-                .filter(|s| s.part.as_deref().is_some_and(|q| q.eq_ignore_ascii_case(p)))
-                .collect();
-            if parts.is_empty() {
-                of_site.clone()
-            } else {
-                parts
-            }
-        }
-        None => of_site.clone(),
-    };
-    let first = chosen.first()?;
-    let mut r = Reference {
-        points: Vec::new(),
-        polygons: Vec::new(),
-        uncertainty_m: 0.0,
-        label: String::new(),
-    };
-    for s in &chosen {
-        match &s.geometry {
-            SiteGeometry::Point(p) => r.points.push(*p),
-            g => r.polygons.extend(g.polygons().iter().cloned()),
-        }
-        r.uncertainty_m = r.uncertainty_m.max(s.position_uncertainty_m);
-    }
-    r.label = match part {
-        Some(p) if chosen.iter().any(|s| s.part.is_some()) => format!("{site} / {p}"),
-        _ => first.id.to_string(),
-    };
-    Some(r)
-}
-
-/// A point inside the given points and polygons (the first point, else an interior point).
-fn representative(points: &[Point<f64>], polygons: &[Polygon<f64>]) -> Option<Point<f64>> {
-    points
-        .first()
-        .copied()
-        .or_else(|| MultiPolygon(polygons.to_vec()).interior_point())
-}
-
-/// The reference of a relative or within location: the site feature its
-/// proximity row was computed against (so the shape and the figures agree),
-/// else every feature of the named site (or of the named part, if mapped).
-fn reference_for(
-    sites: &[Site],
-    row: Option<&ProximityRow>,
-    site: &str,
-    part: Option<&str>,
-) -> Option<Reference> {
-    let Some(s) = row.and_then(|r| sites.get(r.site)).filter(|s| s.id == site) else {
-        return reference(sites, site, part);
-    };
-    let (points, polygons) = match &s.geometry {
-        SiteGeometry::Point(p) => (vec![*p], vec![]),
-        g => (vec![], g.polygons().to_vec()),
-    };
-    let label = match &s.part {
-        Some(sp) => format!("{} / {sp}", s.id),
-        None => s.id.to_string(),
-    };
-    Some(Reference {
-        points,
-        polygons,
-        uncertainty_m: s.position_uncertainty_m,
-        label,
-    })
-}
-
 /// The materialised location of a relative, within or area incident, and what it is.
 fn materialise(
     incident: &Incident,
@@ -219,79 +119,17 @@ fn materialise(
     sites: &[Site],
     opts: &LayerOptions,
 ) -> Option<(MultiPolygon<f64>, String)> {
-    match &incident.location {
-        Location::Point { .. } => None,
-        Location::Area { area, name, .. } => Some((
-            area.clone(),
-            format!(
-                "area{}",
-                name.as_ref().map(|n| format!(" {n}")).unwrap_or_default()
-            ),
-        )),
-        Location::Within { site, part, .. } => {
-            let r = reference_for(sites, row, site, part.as_deref())?;
-            if r.uncertainty_m > 0.0 {
-                let tol = trace_tolerance_m(r.uncertainty_m);
-                let mp = geodesic_buffer(&r.points, &r.polygons, r.uncertainty_m, tol);
-                let what = if r.polygons.is_empty() {
-                    "site position circle"
-                } else {
-                    "site footprint with position uncertainty"
-                };
-                Some((
-                    mp,
-                    format!("within {}: {what} ({:.0} m)", r.label, r.uncertainty_m),
-                ))
-            } else if !r.polygons.is_empty() {
-                Some((
-                    MultiPolygon(r.polygons.clone()),
-                    format!("within {}: site footprint", r.label),
-                ))
-            } else {
-                None
-            }
-        }
-        Location::Relative {
-            site,
-            part,
-            distance,
-            bearing_deg,
-            ..
-        } => {
-            let r = reference_for(sites, row, site, part.as_deref())?;
-            let i = distance.interval_m(&opts.steps);
-            if i.max <= 0.0 {
-                return None;
-            }
-            let tol = trace_tolerance_m(i.max);
-            let band = geodesic_band(&r.points, &r.polygons, i.min, i.max, tol);
-            let range = format!("{:.0}–{:.0} m", i.min, i.max);
-            match bearing_deg {
-                None => Some((band, format!("band {range} around {}", r.label))),
-                Some(b) => {
-                    let centre = representative(&r.points, &r.polygons)?;
-                    let reach = r
-                        .polygons
-                        .iter()
-                        .flat_map(|p| p.exterior().0.iter())
-                        .map(|c| distance_m(centre, Point(*c)))
-                        .fold(0.0, f64::max);
-                    let hw = opts.bearing_half_width_deg;
-                    let wedge =
-                        geodesic_sector(centre, 0.0, i.max + reach + 1.0, b - hw, b + hw, tol);
-                    let sector = band.intersection(&MultiPolygon(vec![wedge]));
-                    Some((
-                        sector,
-                        format!(
-                            "sector {range} around {}, bearing {:.0}° ± {hw}°",
-                            r.label,
-                            normalize_deg(*b)
-                        ),
-                    ))
-                }
-            }
-        }
-    }
+    let shape_opts = ShapeOptions {
+        steps: opts.steps,
+        bearing_half_width_deg: opts.bearing_half_width_deg,
+    };
+    // The row the shape belongs to: the one computed against the site the location names.
+    let row = row.filter(|r| {
+        let named = incident.location.reference().map(|(id, _)| id);
+        named.is_some_and(|id| sites.get(r.site).is_some_and(|s| s.id == id))
+    });
+    shapes::location_shape(sites, incident, row.map(|r| r.distance), &shape_opts)
+        .map(|s| (s.area, s.description))
 }
 
 /// The row each incident shows in `incidents`: its nearest site (smallest nominal distance).
@@ -463,20 +301,14 @@ pub fn build_layers(
                 ],
             );
         }
-        let u = s.position_uncertainty_m;
-        if u > 0.0 {
-            let (points, polys): (Vec<Point<f64>>, Vec<Polygon<f64>>) = match &s.geometry {
-                SiteGeometry::Point(p) => (vec![*p], vec![]),
-                g => (vec![], g.polygons().to_vec()),
+        if let Some(buffer) = shapes::site_uncertainty(s) {
+            let u = s.position_uncertainty_m;
+            let shape = match s.geometry {
+                SiteGeometry::Point(_) => "circle",
+                _ => "buffer",
             };
-            let shape = if polys.is_empty() { "circle" } else { "buffer" };
             uncertainty.push(
-                Some(Geometry::MultiPolygon(geodesic_buffer(
-                    &points,
-                    &polys,
-                    u,
-                    trace_tolerance_m(u),
-                ))),
+                Some(Geometry::MultiPolygon(buffer)),
                 vec![
                     Value::Text("site".into()),
                     Value::Text(s.id.to_string()),
@@ -519,12 +351,7 @@ pub fn build_layers(
                 if *uncertainty_m > 0.0 {
                     let u = *uncertainty_m;
                     uncertainty.push(
-                        Some(Geometry::MultiPolygon(geodesic_buffer(
-                            &[*p],
-                            &[],
-                            u,
-                            trace_tolerance_m(u),
-                        ))),
+                        Some(Geometry::MultiPolygon(shapes::uncertainty_circle(*p, u))),
                         vec![
                             Value::Text("incident".into()),
                             Value::Text(inc.id.clone()),
@@ -588,8 +415,8 @@ fn build_links(sites: &[Site], incidents: &[Incident], rows: &[ProximityRow]) ->
         let (Some(inc), Some(site)) = (incidents.get(r.incident), sites.get(r.site)) else {
             continue;
         };
-        let (Some(from), Some(to)) = (r.from, r.nearest) else {
-            continue;
+        let Some(line) = shapes::link(r.from, r.nearest) else {
+            continue; // no point to measure from, or inside: no line to draw
         };
         let kind = match &inc.location {
             Location::Point { .. } => "impact",
@@ -597,12 +424,9 @@ fn build_links(sites: &[Site], incidents: &[Incident], rows: &[ProximityRow]) ->
             Location::Relative { .. } => "relative_bearing",
             Location::Within { .. } => "within",
         };
-        if distance_m(from, to) < 0.01 {
-            continue; // inside or touching: no line to draw
-        }
         let [d, dmin, dmax, label] = distance_values(Some(&r.distance));
         links.push(
-            Some(Geometry::LineString(densify_geodesic(from, to, 0.05))),
+            Some(Geometry::LineString(line)),
             vec![
                 Value::Text(inc.id.clone()),
                 Value::Date(inc.start.first),
@@ -645,21 +469,20 @@ fn build_rings(sites: &[Site], opts: &LayerOptions) -> Layer {
         }
     }
     for id in ids {
-        let Some(r) = reference(sites, id, None) else {
+        let Some(r) = shapes::resolve_id(sites, id, None) else {
             continue;
         };
-        let first = sites
-            .iter()
-            .find(|s| s.id == id && s.part.is_none())
-            .or_else(|| sites.iter().find(|s| s.id == id));
-        let Some(first) = first else { continue };
-        let around = if r.polygons.is_empty() {
+        let first = &sites[r.site];
+        let f = shapes::Footprint::of(sites, &r.features);
+        let around = if f.polygons.is_empty() {
             "point"
         } else {
             "footprint"
         };
         for &radius in &radii {
-            let mp = geodesic_buffer(&r.points, &r.polygons, radius, trace_tolerance_m(radius));
+            let Some(mp) = shapes::distance_ring(sites, id, radius) else {
+                continue;
+            };
             rings.push(
                 Some(Geometry::MultiPolygon(mp)),
                 vec![
@@ -669,7 +492,7 @@ fn build_rings(sites: &[Site], opts: &LayerOptions) -> Layer {
                     Value::real(Some(radius), 3),
                     Value::Text(crate::model::format_metres(radius)),
                     Value::Text(around.into()),
-                    Value::real(Some(r.uncertainty_m), 3),
+                    Value::real(Some(f.position_uncertainty_m), 3),
                 ],
             );
         }
@@ -680,8 +503,10 @@ fn build_rings(sites: &[Site], opts: &LayerOptions) -> Layer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::geodesy::{destination, point_to_multipolygon, point_to_polygon, signed_area2};
-    use geo_types::{point, polygon};
+    use crate::geodesy::{
+        destination, distance_m, point_to_multipolygon, point_to_polygon, signed_area2,
+    };
+    use geo_types::{point, polygon, Point, Polygon};
     use serde_json::Map;
 
     fn site(id: &str, geometry: SiteGeometry) -> Site {

@@ -60,7 +60,7 @@ impl Default for LayerOptions {
         LayerOptions {
             rings_m: vec![50.0, 100.0, 250.0, 500.0],
             steps: StepLength::default(),
-            bearing_half_width_deg: 22.5,
+            bearing_half_width_deg: crate::shapes::BEARING_HALF_WIDTH_DEG,
             format: LayerFormat::GeoJson,
         }
     }
