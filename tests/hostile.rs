@@ -37,7 +37,7 @@ fn sites_json() -> Value {
             [30.5000, 50.4500], [30.5010, 50.4500], [30.5010, 50.4506],
             [30.5000, 50.4506], [30.5000, 50.4500]]]}},
         {"type": "Feature", "id": HOSPITAL_ID, "properties": {
-            "name": HOSPITAL_NAME, "kind": "hospital"},
+            "name": HOSPITAL_NAME, "kind": "hospital\u{1}<&>"},
          "geometry": {"type": "Point", "coordinates": [30.5300, 50.4600]}}
     ]})
 }
@@ -261,6 +261,19 @@ fn ogrinfo_opens(path: &Path) {
             .unwrap();
         ok(&o);
     }
+}
+
+#[test]
+fn the_terminal_table_shows_control_characters_as_pictures() {
+    let case = hostile_case();
+    let text = std::fs::read_to_string(proximity_to(case.path(), "p.txt", &[])).unwrap();
+    // No escape sequence (ESC [2J would clear the screen), no line break inside a row.
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "{text:?}"
+    );
+    assert!(text.contains("@cmd\u{2407}"), "{text}");
+    assert!(text.contains("site|b\u{240a}line"), "{text}");
 }
 
 #[test]
