@@ -120,6 +120,8 @@ impl InputArgs {
             let first = stdin
                 .fill_buf()
                 .map_err(|e| InputError::file("standard input", format!("cannot be read ({e})")))?;
+            // A byte-order mark is skipped by either reader.
+            let first = first.strip_prefix(io::stream::BOM).unwrap_or(first);
             let geojson = first
                 .iter()
                 .find(|b| !b.is_ascii_whitespace())

@@ -3,7 +3,7 @@
 use super::progress::Progress;
 use super::{InputArgs, UsageError};
 use crate::io::atomic::write_atomic;
-use crate::io::table::{for_each_cell, write_table, TableFormat, COLUMNS};
+use crate::io::table::{for_each_csv_cell, write_table, TableFormat, COLUMNS};
 use crate::model::{Incident, Location, Site, StepLength};
 use crate::proximity::{rows_for, Options, ProximityRow, SiteIndex, UnknownSite};
 use anyhow::Context;
@@ -39,6 +39,11 @@ pub struct ProximityArgs {
     /// No progress bar (it is shown only when standard error is a terminal).
     #[arg(short, long)]
     pub quiet: bool,
+    /// CSV: write text cells as they are, without the `'` that keeps a cell
+    /// starting with `=`, `+`, `-`, `@`, tab or carriage return from running
+    /// as a formula in a spreadsheet.
+    #[arg(long)]
+    pub csv_raw_text: bool,
 }
 
 /// Runs the command.
@@ -77,7 +82,7 @@ pub fn run(args: &ProximityArgs) -> anyhow::Result<()> {
             // Errors met while streaming: kept here, so the temporary file is dropped.
             let mut failure = None;
             let written = write_atomic(path, |w| {
-                stream_csv(w, &args.input, &sites, &index, &options, &progress).map_err(|e| {
+                stream_csv(w, args, &sites, &index, &options, &progress).map_err(|e| {
                     failure = Some(e);
                     std::io::Error::other("stopped")
                 })
@@ -93,7 +98,7 @@ pub fn run(args: &ProximityArgs) -> anyhow::Result<()> {
         (TableFormat::Csv, None) => {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
-            stream_csv(&mut lock, &args.input, &sites, &index, &options, &progress)
+            stream_csv(&mut lock, args, &sites, &index, &options, &progress)
         }
         _ => {
             let mut incidents = Vec::new();
@@ -132,7 +137,7 @@ pub fn run(args: &ProximityArgs) -> anyhow::Result<()> {
 /// Reads incidents batch by batch and writes their CSV rows as they come.
 fn stream_csv(
     w: &mut dyn Write,
-    input: &InputArgs,
+    args: &ProximityArgs,
     sites: &[Site],
     index: &SiteIndex,
     options: &Options,
@@ -142,7 +147,7 @@ fn stream_csv(
     out.write_record(COLUMNS)?;
     out.flush()?;
     let w = out.into_inner().map_err(|e| e.into_error())?;
-    input.for_each_incident_batch(sites, |batch| {
+    args.input.for_each_incident_batch(sites, |batch| {
         let rows = rows_by_incident(index, sites, &batch, options)?;
         // CSV text written in parallel, a chunk of incidents at a time; the
         // text goes out in incident order.
@@ -152,7 +157,9 @@ fn stream_csv(
                 let mut csv = ::csv::Writer::from_writer(Vec::new());
                 let mut buf = String::new();
                 for row in chunk.iter().flatten() {
-                    for_each_cell(row, sites, &batch, &mut buf, |cell| csv.write_field(cell))?;
+                    for_each_csv_cell(row, sites, &batch, &mut buf, args.csv_raw_text, |cell| {
+                        csv.write_field(cell)
+                    })?;
                     csv.write_record(None::<&[u8]>)?;
                 }
                 Ok(csv.into_inner().map_err(|e| e.into_error())?)

@@ -104,6 +104,7 @@ pub fn for_each_incident<R: Read, E: From<InputError>>(
                 )
             })
     };
+    check_header_names(&headers, &lower, file)?;
     let lat_i = find(&columns.lat, LAT, "latitude", "--lat-col")?;
     let lon_i = find(&columns.lon, LON, "longitude", "--lon-col")?;
     let id_i = find(&columns.id, ID, "identifier", "--id-col")?;
@@ -261,6 +262,45 @@ pub fn for_each_incident<R: Read, E: From<InputError>>(
             },
             properties,
         })?;
+    }
+    Ok(())
+}
+
+/// Column names become property names: one given twice (columns are found
+/// whatever their case) is ambiguous, and a control character cannot be a
+/// column name in a GeoPackage. Unnamed columns are left alone.
+fn check_header_names(
+    headers: &::csv::StringRecord,
+    lower: &[String],
+    file: &str,
+) -> Result<(), InputError> {
+    for (i, name) in lower.iter().enumerate().filter(|(_, n)| !n.is_empty()) {
+        if let Some(first) = lower[..i].iter().position(|n| n == name) {
+            return Err(InputError::at(
+                file,
+                "line 1",
+                Some(&headers[i]),
+                format!(
+                    "columns {} and {} have the same name: which one is meant is not known; \
+                     rename or remove one",
+                    first + 1,
+                    i + 1
+                ),
+            ));
+        }
+        if name.chars().any(char::is_control) {
+            let shown = Value::String(headers[i].to_string()).to_string();
+            return Err(InputError::at(
+                file,
+                "line 1",
+                Some(&shown),
+                format!(
+                    "column {} has a control character in its name (shown escaped), which no \
+                     column name can hold: rename it",
+                    i + 1
+                ),
+            ));
+        }
     }
     Ok(())
 }

@@ -26,6 +26,7 @@ mod coords;
 mod fast;
 mod parallel;
 mod ring;
+mod unique;
 
 /// Reads sites from a file: a FeatureCollection, or for `.geojsonl`, `.ndjson`,
 /// `.jsonl`, `.geojsons` and `.geojsonseq` names one Feature per line or an
@@ -37,12 +38,13 @@ pub fn read_sites(path: &Path) -> Result<Vec<Site>, InputError> {
     }
     let file = open(path)?;
     let map = map_file(&file).map_err(|e| open_error(path, e))?;
-    match read_in_parallel(&map, &name) {
+    let bytes = map.strip_prefix(super::stream::BOM).unwrap_or(&map[..]);
+    match read_in_parallel(bytes, &name) {
         Some(read) => {
             drop(map);
             check_read(read?, &name)
         }
-        None => read_sites_from(map.as_ref(), &name, false),
+        None => read_sites_from(bytes, &name, false),
     }
 }
 
@@ -87,16 +89,21 @@ pub fn is_sequence_name(path: &Path) -> bool {
         .any(|e| ext.eq_ignore_ascii_case(e))
 }
 
-/// Reads a whole text file, with a message that says what to do when it cannot be.
+/// Reads a whole text file, with a message that says what to do when it
+/// cannot be; a UTF-8 byte-order mark at its start is left out.
 pub(crate) fn read_text(path: &Path) -> Result<String, InputError> {
     let name = path.display().to_string();
-    std::fs::read_to_string(path).map_err(|e| {
+    let text = std::fs::read_to_string(path).map_err(|e| {
         let hint = match e.kind() {
             std::io::ErrorKind::NotFound => "no such file: check the path",
             std::io::ErrorKind::InvalidData => "not UTF-8 text: save it as UTF-8",
             _ => "cannot be read",
         };
         InputError::file(&name, format!("{hint} ({e})"))
+    })?;
+    Ok(match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
     })
 }
 
@@ -108,6 +115,7 @@ pub fn parse_sites(text: &str, file: &str) -> Result<Vec<Site>, InputError> {
 /// A sites FeatureCollection held in memory: read by all cores at once when it
 /// is ordinary, else through the streaming path (which gives the precise error).
 fn parse_sites_bytes(bytes: &[u8], file: &str) -> Result<Vec<Site>, InputError> {
+    let bytes = bytes.strip_prefix(super::stream::BOM).unwrap_or(bytes);
     match read_in_parallel(bytes, file) {
         Some(read) => check_read(read?, file),
         None => read_sites_from(bytes, file, false),
@@ -392,16 +400,21 @@ impl<R: Read> Features<R> {
                 message,
             } => InputError::at(file, format!("line {line} column {column}"), None, message),
         })?;
-        for (key, raw) in &self.stream.members()[self.checked_members..] {
-            let value: Value = serde_json::from_slice(raw).map_err(|e| {
-                InputError::at(file, "top level", Some(key), format!("invalid JSON: {e}"))
-            })?;
-            match key.as_str() {
-                "crs" => check_legacy_crs(&value, file)?,
-                _ => check_collection_type(value.as_str(), file)?,
+        // Members of a FeatureCollection: those of a Feature of a sequence
+        // (the one being read when a batch is cut) are the Feature's own.
+        if self.stream.framing() == Framing::Collection {
+            let members = self.stream.members();
+            for (key, raw) in members.get(self.checked_members..).unwrap_or_default() {
+                let value: Value = serde_json::from_slice(raw).map_err(|e| {
+                    InputError::at(file, "top level", Some(key), format!("invalid JSON: {e}"))
+                })?;
+                match key.as_str() {
+                    "crs" => check_legacy_crs(&value, file)?,
+                    _ => check_collection_type(value.as_str(), file)?,
+                }
             }
+            self.checked_members = members.len();
         }
-        self.checked_members = self.stream.members().len();
         match self.stream.framing() {
             Framing::Sequence if !self.allow_sequence => {
                 // A lone object that is not a FeatureCollection.
@@ -454,41 +467,97 @@ fn check_collection_type(kind: Option<&str>, file: &str) -> Result<(), InputErro
     }
 }
 
-/// One feature's JSON object, checked to be a Feature.
+/// One feature's JSON object, checked to be a Feature whose objects give
+/// each member once and whose property names are usable as column names.
 fn feature_object(
     file: &str,
     bytes: &[u8],
     at: &FeatureSlice,
 ) -> Result<Map<String, Value>, InputError> {
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
-        let hint = if contains(bytes, b"NaN") || contains(bytes, b"Infinity") {
-            " (NaN and Infinity are not JSON: write null, or leave the feature out)"
-        } else {
-            ""
-        };
-        let line = at.line + e.line() - 1;
-        let column = if e.line() == 1 {
-            at.column + e.column() - 1
-        } else {
-            e.column()
-        };
-        let text = e.to_string();
-        let what = text.split(" at line ").next().unwrap_or(&text);
-        InputError::at(
-            file,
-            format!("line {line} column {column}"),
-            None,
-            format!("invalid JSON: {what}{hint}"),
-        )
-    })?;
+    let value = match serde_json::from_slice::<unique::Unique>(bytes) {
+        Ok(unique::Unique(value)) => value,
+        Err(e) => return Err(feature_json_error(file, bytes, at, &e)),
+    };
     match value {
-        Value::Object(m) if m.get("type").and_then(Value::as_str) == Some("Feature") => Ok(m),
+        Value::Object(m) if m.get("type").and_then(Value::as_str) == Some("Feature") => {
+            check_property_names(&Ctx::new(file, at.index, &m), &m)?;
+            Ok(m)
+        }
         _ => Err(InputError::at(
             file,
             format!("feature {}", at.index + 1),
             Some("type"),
             "not a GeoJSON Feature object",
         )),
+    }
+}
+
+/// The message for a feature that is not valid JSON, or repeats a member.
+fn feature_json_error(
+    file: &str,
+    bytes: &[u8],
+    at: &FeatureSlice,
+    e: &serde_json::Error,
+) -> InputError {
+    let line = at.line + e.line() - 1;
+    let column = if e.line() == 1 {
+        at.column + e.column() - 1
+    } else {
+        e.column()
+    };
+    let text = e.to_string();
+    let what = text
+        .rsplit_once(" at line ")
+        .map_or(text.as_str(), |(w, _)| w);
+    if let Some(key) = unique::repeated_key(what) {
+        // Valid JSON otherwise: the feature's id names it.
+        let id = match serde_json::from_slice::<Value>(bytes) {
+            Ok(Value::Object(m)) => feature_id(&m),
+            _ => None,
+        };
+        let ctx = Ctx {
+            file,
+            index: at.index,
+            id,
+        };
+        return ctx.err(
+            Some(key),
+            format!(
+                "given twice (again at line {line} column {column}): which value is meant is not \
+                 known (other programs silently keep one of them); keep one"
+            ),
+        );
+    }
+    let hint = if contains(bytes, b"NaN") || contains(bytes, b"Infinity") {
+        " (NaN and Infinity are not JSON: write null, or leave the feature out)"
+    } else {
+        ""
+    };
+    InputError::at(
+        file,
+        format!("line {line} column {column}"),
+        None,
+        format!("invalid JSON: {what}{hint}"),
+    )
+}
+
+/// Property names become column names (GeoPackage, CSV, QGIS): a control
+/// character (a NUL, a line break) in one is refused with the name shown
+/// escaped.
+fn check_property_names(ctx: &Ctx, feature: &Map<String, Value>) -> Result<(), InputError> {
+    let Some(Value::Object(props)) = feature.get("properties") else {
+        return Ok(());
+    };
+    match props.keys().find(|k| k.chars().any(char::is_control)) {
+        None => Ok(()),
+        Some(key) => {
+            let shown = Value::String(key.clone()).to_string();
+            Err(ctx.err(
+                Some(&format!("properties.{shown}")),
+                "the property name holds a control character (shown escaped), which no column \
+                 name can hold (a GeoPackage refuses it): rename the property",
+            ))
+        }
     }
 }
 

@@ -10,6 +10,7 @@ mod error;
 pub mod fxhash;
 pub mod geojson;
 pub mod layers;
+pub mod markdown;
 pub mod osm;
 pub mod stream;
 pub mod table;

@@ -11,7 +11,10 @@
 //!
 //! The scanner checks the structure around the features (braces, brackets,
 //! commas, colons, strings); the features themselves are checked by whoever
-//! parses them.
+//! parses them. A UTF-8 byte-order mark at the start (as Excel and many
+//! Windows tools write) is skipped; a FeatureCollection member given twice
+//! (two `features` arrays, say) is refused, since which one was meant is not
+//! known.
 
 use std::io::{self, Read};
 use std::ops::Range;
@@ -165,6 +168,9 @@ impl Skip {
     }
 }
 
+/// The UTF-8 byte-order mark.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// Bytes that matter outside strings: quotes, brackets, braces, newlines.
 static STRUCTURE: [bool; 256] = byte_set(b"\"{}[]\n");
 /// Bytes that matter inside strings: the closing quote, escapes, newlines.
@@ -197,6 +203,13 @@ pub struct FeatureStream<R> {
     item_start: usize,
     obj_start: usize,
     key: Vec<u8>,
+    /// The member names of the top-level object being scanned, as written.
+    top_keys: Vec<Vec<u8>>,
+    /// A member name given twice in that object: refused once the object is
+    /// known to be a FeatureCollection.
+    repeated_key: Option<String>,
+    /// Bytes of a byte-order mark skipped at the start of the input.
+    bom_len: usize,
     has_features: bool,
     /// Line number and absolute offset of the current line's first byte.
     line: usize,
@@ -227,6 +240,9 @@ impl<R: Read> FeatureStream<R> {
             item_start: 0,
             obj_start: 0,
             key: Vec::new(),
+            top_keys: Vec::new(),
+            repeated_key: None,
+            bom_len: 0,
             has_features: false,
             line: 1,
             line_start: 0,
@@ -367,6 +383,11 @@ impl<R: Read> FeatureStream<R> {
             }
             let ws = matches!(b, b' ' | b'\t' | b'\r' | b'\n');
             match self.st {
+                St::Top
+                    if self.consumed + i == self.bom_len && BOM.get(self.bom_len) == Some(&b) =>
+                {
+                    self.bom_len += 1
+                }
                 St::Top | St::Done if ws || b == 0x1E => {}
                 St::Top => {
                     if b != b'{' {
@@ -379,6 +400,8 @@ impl<R: Read> FeatureStream<R> {
                     self.obj_start = i;
                     self.obj_line = self.here(i);
                     self.has_features = false;
+                    self.top_keys.clear();
+                    self.repeated_key = None;
                     self.st = St::ObjFirst;
                 }
                 St::Done => {
@@ -411,6 +434,7 @@ impl<R: Read> FeatureStream<R> {
                 St::Key => {
                     if self.skip.feed(b) == Some(true) {
                         self.key = self.buf[self.item_start..i].to_vec();
+                        self.note_key(self.item_start.saturating_sub(1))?;
                         self.st = St::Colon;
                     }
                 }
@@ -535,6 +559,26 @@ impl<R: Read> FeatureStream<R> {
         self.skip = sk;
         (self.line, self.line_start) = (line, line_start);
         close.filter(|&c| c < buf.len())
+    }
+
+    /// Notes a top-level member name whose opening quote is at `at`; a
+    /// FeatureCollection may not give one twice.
+    fn note_key(&mut self, at: usize) -> Result<(), FrameError> {
+        if self.repeated_key.is_none() && self.top_keys.contains(&self.key) {
+            self.repeated_key = Some(String::from_utf8_lossy(&self.key).into_owned());
+        }
+        self.top_keys.push(self.key.clone());
+        let collection = self.has_features || self.key == b"features";
+        match &self.repeated_key {
+            Some(name) if collection => Err(self.error(
+                at,
+                format!(
+                    "the FeatureCollection has `{name}` twice: which one is meant is not known \
+                     (other programs silently keep one of them); keep one `{name}`"
+                ),
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// Keeps a FeatureCollection's `type` and `crs` members for checking.
@@ -671,6 +715,46 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_and_a_repeated_member_refused() {
+        let nd = "{\"type\":\"Feature\",\"id\":1}\n";
+        for input in [format!("\u{feff}{FC}"), format!("\u{feff}{nd}")] {
+            for batch in [1, 1000] {
+                assert!(!features(&input, batch).unwrap().0.is_empty(), "{input}");
+            }
+        }
+        // Only at the start, and only whole.
+        for input in [format!(" \u{feff}{FC}"), format!("\u{feff}\u{feff}{FC}")] {
+            assert!(features(&input, 1000).is_err());
+        }
+        for (input, words) in [
+            (
+                r#"{"type":"FeatureCollection","features":[{}],"features":[{}]}"#,
+                "`features` twice",
+            ),
+            (
+                r#"{"type":"x","type":"FeatureCollection","features":[]}"#,
+                "`type` twice",
+            ),
+            (
+                r#"{"type":"FeatureCollection","features":[],"name":1,"name":2}"#,
+                "`name` twice",
+            ),
+        ] {
+            for batch in [1, 1000] {
+                match features(input, batch) {
+                    Err(FrameError::Syntax { message, .. }) => {
+                        assert!(message.contains(words), "{input}: {message}")
+                    }
+                    other => panic!("{input}: {other:?}"),
+                }
+            }
+        }
+        // A Feature of a sequence repeating a member is left to the feature's parser.
+        let (f, _) = features("{\"id\":1,\"id\":2}\n", 1000).unwrap();
+        assert_eq!(f.len(), 1);
     }
 
     #[test]

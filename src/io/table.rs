@@ -117,7 +117,61 @@ pub fn for_each_cell<E>(
     cell(inc.time_precision.as_str())
 }
 
-/// Writes the table in `format`.
+/// Columns that hold numbers (their cells are never guarded as text).
+const NUMERIC: [&str; 6] = [
+    "distance_m",
+    "distance_min_m",
+    "distance_max_m",
+    "bearing_deg",
+    "nearest_lon",
+    "nearest_lat",
+];
+
+/// A CSV text cell made safe to open in a spreadsheet (OWASP, "CSV
+/// injection"): text starting with `=`, `+`, `-`, `@`, a tab or a carriage
+/// return gets a leading `'`, so Excel and LibreOffice show it as text
+/// instead of running it as a formula. A cell that reads as a number
+/// (`-12.5`) is inert and left as it is.
+///
+/// ```
+/// use impactmap::io::table::guard_csv_text;
+/// assert_eq!(guard_csv_text("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+/// assert_eq!(guard_csv_text("-12.5"), "-12.5");
+/// assert_eq!(guard_csv_text("kyiv_2024"), "kyiv_2024");
+/// ```
+pub fn guard_csv_text(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.parse::<f64>().is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// Hands each of a row's cells to `cell` as a CSV writer should write them:
+/// text cells guarded with [`guard_csv_text`] unless `raw_text`, numbers as
+/// they are.
+pub fn for_each_csv_cell<E>(
+    row: &ProximityRow,
+    sites: &[Site],
+    incidents: &[Incident],
+    buf: &mut String,
+    raw_text: bool,
+    mut cell: impl FnMut(&str) -> Result<(), E>,
+) -> Result<(), E> {
+    let mut column = 0;
+    for_each_cell(row, sites, incidents, buf, |text| {
+        let numeric = NUMERIC.contains(&COLUMNS[column]);
+        column += 1;
+        if raw_text || numeric {
+            cell(text)
+        } else {
+            cell(&guard_csv_text(text))
+        }
+    })
+}
+
+/// Writes the table in `format` (CSV text cells guarded, see [`guard_csv_text`]).
 pub fn write_table(
     w: &mut dyn Write,
     format: TableFormat,
@@ -125,26 +179,13 @@ pub fn write_table(
     sites: &[Site],
     incidents: &[Incident],
 ) -> io::Result<()> {
-    let table: Vec<Vec<String>> = rows.iter().map(|r| cells(r, sites, incidents)).collect();
+    let table =
+        || -> Vec<Vec<String>> { rows.iter().map(|r| cells(r, sites, incidents)).collect() };
     match format {
-        TableFormat::Csv => {
-            let mut out = ::csv::Writer::from_writer(w);
-            out.write_record(COLUMNS)?;
-            for r in &table {
-                out.write_record(r)?;
-            }
-            out.flush()
-        }
+        TableFormat::Csv => write_csv(w, rows, sites, incidents),
         TableFormat::Json => {
-            let numeric = [
-                "distance_m",
-                "distance_min_m",
-                "distance_max_m",
-                "bearing_deg",
-                "nearest_lon",
-                "nearest_lat",
-            ];
-            let items: Vec<serde_json::Value> = table
+            let numeric = NUMERIC;
+            let items: Vec<serde_json::Value> = table()
                 .iter()
                 .map(|r| {
                     let mut obj = serde_json::Map::new();
@@ -165,9 +206,26 @@ pub fn write_table(
             serde_json::to_writer_pretty(&mut *w, &items)?;
             writeln!(w)
         }
-        TableFormat::Markdown => write_markdown(w, &table),
-        TableFormat::Terminal => write_terminal(w, &table),
+        TableFormat::Markdown => write_markdown(w, &table()),
+        TableFormat::Terminal => write_terminal(w, &table()),
     }
+}
+
+/// The table as CSV, text cells guarded (see [`guard_csv_text`]).
+fn write_csv(
+    w: &mut dyn Write,
+    rows: &[ProximityRow],
+    sites: &[Site],
+    incidents: &[Incident],
+) -> io::Result<()> {
+    let mut out = ::csv::Writer::from_writer(w);
+    out.write_record(COLUMNS)?;
+    let mut buf = String::new();
+    for r in rows {
+        for_each_csv_cell(r, sites, incidents, &mut buf, false, |c| out.write_field(c))?;
+        out.write_record(None::<&[u8]>)?;
+    }
+    out.flush()
 }
 
 /// The columns a reader of a report needs, with readable headers.
@@ -196,7 +254,7 @@ fn write_markdown(w: &mut dyn Write, table: &[Vec<String>]) -> io::Result<()> {
             .iter()
             .map(|(i, _)| r[*i].clone())
             .chain([r[12].clone()])
-            .map(|c| c.replace('|', "\\|"))
+            .map(|c| super::markdown::cell(&c))
             .collect();
         writeln!(w, "| {} |", cells.join(" | "))?;
     }
@@ -207,7 +265,12 @@ fn write_terminal(w: &mut dyn Write, table: &[Vec<String>]) -> io::Result<()> {
     let header: Vec<String> = READABLE.iter().map(|(_, h)| h.to_string()).collect();
     let body: Vec<Vec<String>> = table
         .iter()
-        .map(|r| READABLE.iter().map(|(i, _)| r[*i].clone()).collect())
+        .map(|r| {
+            READABLE
+                .iter()
+                .map(|(i, _)| terminal_text(&r[*i]))
+                .collect()
+        })
         .collect();
     let widths: Vec<usize> = (0..header.len())
         .map(|c| {
@@ -241,7 +304,46 @@ fn write_terminal(w: &mut dyn Write, table: &[Vec<String>]) -> io::Result<()> {
         writeln!(w, "{}", line(r))?;
     }
     for r in table {
-        writeln!(w, "\n{} → {}: {}", r[0], r[2], r[12])?;
+        let [id, site, basis] = [0, 2, 12].map(|i| terminal_text(&r[i]));
+        writeln!(w, "\n{id} → {site}: {basis}")?;
     }
     Ok(())
+}
+
+/// Text for a terminal: control characters (an escape sequence that would
+/// move the cursor or clear the screen, a line break) shown as their visible
+/// control pictures (DEL and C1 controls as U+FFFD).
+fn terminal_text(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            c if c < ' ' => super::xml::control_picture(c),
+            // DEL and the C1 controls (0x9B starts an escape sequence too).
+            c if c.is_control() => char::REPLACEMENT_CHARACTER,
+            c => c,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::guard_csv_text;
+
+    #[test]
+    fn formulas_are_guarded_and_numbers_left_alone() {
+        for (cell, written) in [
+            ("=1+1", "'=1+1"),
+            ("+1-800", "'+1-800"),
+            ("-cmd", "'-cmd"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\t=x", "'\t=x"),
+            ("\r=x", "'\r=x"),
+            ("-12.5", "-12.5"),
+            ("+3", "+3"),
+            ("-1e5", "-1e5"),
+            ("a=b", "a=b"),
+            ("", ""),
+        ] {
+            assert_eq!(guard_csv_text(cell), written, "{cell:?}");
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! `report.md`: the figures, maps and sources of a case, for a reader.
 
 use super::Case;
+use crate::io::markdown::{cell, inline, link};
 use crate::io::table::{write_table, TableFormat};
 use crate::model::{Incident, Location, Site, StepLength};
 use crate::proximity::{ProximityRow, Ternary};
@@ -35,9 +36,9 @@ pub(super) fn report(
         .title
         .clone()
         .unwrap_or_else(|| default_title(sites));
-    let _ = writeln!(md, "# {title}\n");
+    let _ = writeln!(md, "# {}\n", inline(&title));
     if let Some(sub) = &case.config.subtitle {
-        let _ = writeln!(md, "_{sub}_\n");
+        let _ = writeln!(md, "_{}_\n", inline(sub));
     }
     let _ = writeln!(
         md,
@@ -50,7 +51,12 @@ pub(super) fn report(
     summary(&mut md, sites, incidents, rows);
 
     if let Some(overview) = maps.iter().find(|m| m.site.is_none()) {
-        let _ = writeln!(md, "![{}]({})\n", overview.heading, overview.file.display());
+        let _ = writeln!(
+            md,
+            "![{}]({})\n",
+            inline(&overview.heading),
+            overview.file.display()
+        );
     }
 
     let _ = writeln!(md, "## Proximity figures\n");
@@ -115,18 +121,21 @@ fn summary(md: &mut String, sites: &[Site], incidents: &[Incident], rows: &[Prox
                 md,
                 "- {} of them at or near the {} came after its coordinates were notified ({}).",
                 after.len(),
-                site.name,
-                site.notified
-                    .as_ref()
-                    .map(|n| n.to_string())
-                    .unwrap_or_default()
+                inline(&site.name),
+                inline(
+                    &site
+                        .notified
+                        .as_ref()
+                        .map(|n| n.to_string())
+                        .unwrap_or_default()
+                )
             );
         }
     }
-    let approximate: Vec<&str> = sites
+    let approximate: Vec<String> = sites
         .iter()
         .filter(|s| s.position_uncertainty_m > 0.0)
-        .map(|s| s.name.as_str())
+        .map(|s| inline(&s.name))
         .collect();
     if !approximate.is_empty() {
         let _ = writeln!(
@@ -149,10 +158,11 @@ fn site_section(
     let Some(site) = sites.iter().find(|s| s.id == id) else {
         return;
     };
-    let _ = writeln!(md, "## {}\n", site.name);
-    let _ = writeln!(md, "![Detail map: {}]({})\n", site.name, map.file.display());
+    let name = inline(&site.name);
+    let _ = writeln!(md, "## {name}\n");
+    let _ = writeln!(md, "![Detail map: {name}]({})\n", map.file.display());
     if let Some(a) = &site.address() {
-        let _ = writeln!(md, "- Address: {a}");
+        let _ = writeln!(md, "- Address: {}", inline(a));
     }
     let position = if site.position_uncertainty_m > 0.0 {
         format!(
@@ -167,11 +177,11 @@ fn site_section(
         "- Position: {position}{}",
         site.position_source()
             .as_ref()
-            .map(|s| format!(" ({s})"))
+            .map(|s| format!(" ({})", inline(s)))
             .unwrap_or_default()
     );
     if let Some(n) = &site.notified {
-        let _ = writeln!(md, "- Coordinates notified: {n}");
+        let _ = writeln!(md, "- Coordinates notified: {}", inline(&n.to_string()));
     }
     let _ = writeln!(md);
     let _ = writeln!(md, "| Date | Weapon (as reported) | Location as described | Distance | Inside | After notification | Damage |");
@@ -200,7 +210,7 @@ fn site_section(
                 .unwrap_or_else(|| "—".into()),
             inc.damage.clone().unwrap_or_default(),
         ];
-        let cells: Vec<String> = cells.iter().map(|c| c.replace('|', "\\|")).collect();
+        let cells: Vec<String> = cells.iter().map(|c| cell(c)).collect();
         let _ = writeln!(md, "| {} |", cells.join(" | "));
     }
     let notes: Vec<String> = rows
@@ -210,7 +220,7 @@ fn site_section(
             incidents[r.incident]
                 .notes
                 .as_ref()
-                .map(|n| format!("- {}: {n}", incidents[r.incident].id))
+                .map(|n| format!("- {}: {}", inline(&incidents[r.incident].id), inline(n)))
         })
         .collect();
     if !notes.is_empty() {
@@ -265,15 +275,15 @@ fn sources(md: &mut String, incidents: &[Incident], sites: &[Site]) {
     let _ = writeln!(md, "## Sources\n");
     let mut seen: Vec<String> = Vec::new();
     for s in incidents.iter().flat_map(|i| &i.sources) {
-        let mut line = s.title.clone();
+        let mut line = inline(&s.title);
         if let Some(p) = &s.published {
-            line.push_str(&format!(", {p}"));
+            line.push_str(&format!(", {}", inline(p)));
         }
         if let Some(u) = &s.url {
-            line.push_str(&format!(", <{u}>"));
+            line.push_str(&format!(", {}", link(u)));
         }
         if let Some(a) = &s.archive_url {
-            line.push_str(&format!(" (archived: <{a}>)"));
+            line.push_str(&format!(" (archived: {})", link(a)));
         }
         if !seen.contains(&line) {
             seen.push(line);
@@ -286,8 +296,8 @@ fn sources(md: &mut String, incidents: &[Incident], sites: &[Site]) {
         let _ = writeln!(
             md,
             "- Position of {}: {}",
-            s.name,
-            s.position_source().unwrap_or_default()
+            inline(&s.name),
+            inline(s.position_source().unwrap_or_default())
         );
     }
     let _ = writeln!(

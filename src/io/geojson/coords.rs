@@ -65,7 +65,7 @@ pub(super) fn feature_at(text: &str, start: usize) -> Option<(FeatureText<'_>, u
             b"type" | b"id" | b"properties" | b"geometry" => return None,
             _ => {
                 // Checked as the general path would check it.
-                serde_json::from_str::<serde::de::IgnoredAny>(r.raw_value(text)?).ok()?;
+                super::unique::is_unique(r.raw_value(text)?).then_some(())?;
             }
         }
         if !r.next_member()? {

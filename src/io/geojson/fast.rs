@@ -6,6 +6,7 @@
 //! range, an unexpected shape, invalid JSON) is left to the general path,
 //! which gives the same result and the precise error message.
 
+use super::unique::Unique;
 use super::{
     check_lon_lat, id_from, polygon_from_rings, site_from_parts, Ctx, Parsed, PropRef, Props,
 };
@@ -32,7 +33,8 @@ struct RawFeature<'a> {
 }
 
 /// Properties in input order, names and plain strings borrowed from the input
-/// (a name with escapes sends the feature to the general path).
+/// (a name with escapes, or given twice, sends the feature to the general path,
+/// which says what is wrong).
 #[derive(Default)]
 struct PropList<'a>(Vec<(&'a str, PropVal<'a>)>);
 
@@ -49,16 +51,34 @@ impl<'a> PropList<'a> {
         if raw == "null" {
             return Some(None);
         }
-        let mut props = Vec::with_capacity(4);
+        let mut props: Vec<(&str, PropVal)> = Vec::with_capacity(4);
         super::coords::members(raw, |key, value| {
             let value = match super::coords::plain_string(value) {
                 Some(s) => PropVal::Str(s),
-                None => PropVal::Json(serde_json::from_str(value).ok()?),
+                None => PropVal::Json(serde_json::from_str::<Unique>(value).ok()?.0),
             };
             props.push((key, value));
             Some(())
         })?;
-        Some(Some(PropList(props)))
+        let list = PropList(props);
+        list.names_unique().then_some(Some(list))
+    }
+}
+
+impl PropList<'_> {
+    /// Whether no name is given twice: compared pairwise for the few
+    /// properties a feature usually has, sorted for many.
+    fn names_unique(&self) -> bool {
+        let names = &self.0;
+        if names.len() <= 16 {
+            return names
+                .iter()
+                .enumerate()
+                .all(|(i, (k, _))| names[..i].iter().all(|(j, _)| j != k));
+        }
+        let mut sorted: Vec<&str> = names.iter().map(|(k, _)| *k).collect();
+        sorted.sort_unstable();
+        sorted.windows(2).all(|w| w[0] != w[1])
     }
 }
 
@@ -135,6 +155,10 @@ pub(super) fn site(
     match super::coords::feature(text) {
         Some(f) => site_from_text(file, index, f),
         None => {
+            // The members this path skips are checked as the general path checks them.
+            if !super::unique::is_unique(text) {
+                return None;
+            }
             let raw: RawFeature = serde_json::from_str(text).ok()?;
             if raw.kind.as_deref() != Some("Feature") {
                 return None;
@@ -192,7 +216,7 @@ fn id_and_properties<'a>(
     properties: Option<&'a str>,
 ) -> Option<(Option<Value>, Option<PropList<'a>>)> {
     let id = match id {
-        Some(raw) => Some(serde_json::from_str(raw).ok()?),
+        Some(raw) => Some(serde_json::from_str::<Unique>(raw).ok()?.0),
         None => None,
     };
     let props = match properties {
@@ -455,7 +479,6 @@ mod tests {
             r#"{"id":"b1","name":"say \"hi\"","tags":{"a":[1,"}"]},"list":[1,2]}"#,
             r#"{"id":"b1","site":"emb","part":"gate","notified":"2022-04","position_uncertainty_m":"12.5"}"#,
             r#"{"id":"b1","address":"Street 1","operator":"AZ","position_source":"survey","kind":""}"#,
-            r#"{"id":"b1","id":"b2"}"#,
             r#"{}"#,
             r#"null"#,
         ] {
@@ -513,6 +536,28 @@ mod tests {
                 r#"{{"type":"Feature","properties":{{"id":"i","start":"2024"}},"geometry":{g}}}"#
             );
             assert!(incident("f", 3, text.as_bytes(), &sites).is_none(), "{g}");
+        }
+    }
+
+    #[test]
+    fn members_given_twice_are_left_to_the_general_path_which_refuses_them() {
+        let g = r#"{"type":"Point","coordinates":[30.5,50.25]}"#;
+        let many: String = (0..20).map(|i| format!(r#""k{i}":{i},"#)).collect();
+        for feature in [
+            format!(r#"{{"type":"Feature","properties":{{"id":"b1","id":"b2"}},"geometry":{g}}}"#),
+            format!(r#"{{"type":"Feature","properties":{{{many}"k3":1}},"geometry":{g}}}"#),
+            format!(
+                r#"{{"type":"Feature","properties":{{"id":"b1","t":{{"a":1,"a":2}}}},"geometry":{g}}}"#
+            ),
+            format!(
+                r#"{{"type":"Feature","id":{{"a":1,"a":1}},"properties":{{}},"geometry":{g}}}"#
+            ),
+            format!(r#"{{"type":"Feature","x":{{"a":1,"a":1}},"properties":{{}},"geometry":{g}}}"#),
+            format!(r#"{{"geometry":{g},"type":"Feature","properties":{{"a":1,"a":1}}}}"#),
+        ] {
+            assert!(site("f", 0, feature.as_bytes()).is_none(), "{feature}");
+            let e = general(&feature).unwrap_err().to_string();
+            assert!(e.contains("given twice"), "{feature}: {e}");
         }
     }
 

@@ -98,6 +98,15 @@ fn read_in_chunks(text: &str, file: &str, chunk: usize) -> Option<Result<Read, I
         }
     }
     let tail = coords::collection_tail(text, close?)?;
+    // A member given twice: the streaming path says which.
+    let names: Vec<&str> = head.iter().chain(&tail).map(|(k, _)| *k).collect();
+    if names
+        .iter()
+        .enumerate()
+        .any(|(i, k)| names[..i].contains(k))
+    {
+        return None;
+    }
     if let Err(e) = check_members(head.into_iter().chain(tail), file) {
         return Some(Err(e));
     }
@@ -344,12 +353,16 @@ mod tests {
         for wrong in [
             r#"{"type":"Feature","features":[]}"#,
             r#"{"features":[]}"#,
-            r#"{"type":"Feature","features":[],"type":"FeatureCollection"}"#,
             r#"{"type":"FeatureCollection","crs":{"properties":{"name":"EPSG:3857"}},"features":[]}"#,
         ] {
             let e = read_in_chunks(wrong, "f", 1).unwrap().err().unwrap();
             assert_eq!(e.to_string(), streamed(wrong).err().unwrap().to_string());
         }
+        // A member given twice is left to the streaming path, which names it.
+        let twice = r#"{"type":"Feature","features":[],"type":"FeatureCollection"}"#;
+        assert!(read_in_chunks(twice, "f", 1).is_none());
+        let e = streamed(twice).err().unwrap().to_string();
+        assert!(e.contains("`type` twice"), "{e}");
         let text = collection(50, r#""type":"FeatureCollection","#, "");
         // Each of these is left to the streaming path, for its message.
         for bad in [

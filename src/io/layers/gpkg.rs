@@ -192,6 +192,19 @@ fn value_sql(v: &Value) -> rusqlite::types::Value {
 
 fn write_table(db: &Connection, layer: &Layer, qml: &str) -> rusqlite::Result<()> {
     let t = &layer.name;
+    // The readers refuse such names; a layer built otherwise gets a message
+    // naming the field instead of SQLite's.
+    if let Some((name, _)) = layer
+        .fields
+        .iter()
+        .find(|(n, _)| n.contains(char::is_control))
+    {
+        return Err(rusqlite::Error::InvalidColumnName(format!(
+            "layer `{t}`: the field name {} holds a control character, which a GeoPackage \
+             column name cannot hold: rename the property",
+            serde_json::Value::String(name.clone())
+        )));
+    }
     let mut cols = vec![
         "\"fid\" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL".to_string(),
         format!("\"geom\" {}", layer.geometry_type.ogc_name()),
