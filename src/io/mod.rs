@@ -11,6 +11,7 @@ pub mod fxhash;
 pub mod geojson;
 pub mod layers;
 pub mod osm;
+pub mod ownership;
 pub mod stream;
 pub mod table;
 pub mod xml;
