@@ -316,11 +316,12 @@ fn a_failed_layer_set_leaves_the_earlier_set_whole() {
         let o = layers(&["--format", format]).output().unwrap();
         assert!(o.status.success(), "{}", stderr(&o));
         let earlier = snapshot(&out);
-        // The second set differs: seven ring radii instead of four. As
-        // GeoJSON, the rings (the sixth of seven layers; 163 kB against
-        // 122 kB for the earlier largest file on the bundled case) are the
-        // one file past the limit, so the run fails mid-set; the GeoPackage
-        // fails half-way through.
+        // The second set differs: another step length (so `incidents` and
+        // `incident_areas`, the third and fourth of seven layers, change)
+        // and seven ring radii instead of four. As GeoJSON the rings, the
+        // sixth layer, go past the limit (163 kB against 122 kB for the
+        // earlier largest file on the bundled case), so the run fails after
+        // the changed layers are written; the GeoPackage fails half-way.
         let largest = earlier.iter().map(|(_, b)| b.len() as u64).max().unwrap();
         let limit = if format == "gpkg" {
             largest / 2
@@ -330,6 +331,8 @@ fn a_failed_layer_set_leaves_the_earlier_set_whole() {
         let cmd = layers(&[
             "--format",
             format,
+            "--steps-m",
+            "0.5,0.7,0.95",
             "--rings",
             "50,100,250,500,1000,2000,5000",
         ]);

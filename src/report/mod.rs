@@ -313,6 +313,9 @@ pub fn write_report(
     write_atomic(&path, |w| w.write_all(manifest.to_json().as_bytes()))?;
     summary.files.push(MANIFEST_NAME.into());
 
+    // Checked again: a file put into the folder while the report was made
+    // would be lost too.
+    check_output_folder(out_dir)?;
     staging.replace(&target)?;
     Ok(summary)
 }
