@@ -58,6 +58,24 @@ pub struct LoadedCase {
 }
 
 impl InputArgs {
+    /// The input files as named (`-` for standard input included).
+    pub fn paths(&self) -> Vec<&std::path::Path> {
+        [
+            self.sites.as_deref(),
+            self.sites_osm.as_deref(),
+            Some(self.incidents.as_path()),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
+    /// Refuses an output file that is one of the inputs.
+    pub fn check_output(&self, output: &std::path::Path) -> anyhow::Result<()> {
+        crate::io::ownership::check_not_an_input(output, &self.paths())?;
+        Ok(())
+    }
+
     /// Reads both files.
     pub fn load(&self) -> anyhow::Result<LoadedCase> {
         let sites = self.load_sites()?;

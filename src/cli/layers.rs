@@ -1,7 +1,9 @@
 //! `impactmap layers`: QGIS-ready layers (GeoJSON with styles, or a GeoPackage).
 
 use super::{InputArgs, UsageError};
-use crate::io::layers::{write_layers, LayerFormat, LayerOptions, GPKG_NAME};
+use crate::io::layers::{
+    build_layers, set_files, write_layer_set, LayerFormat, LayerOptions, GPKG_NAME,
+};
 use crate::model::StepLength;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -32,7 +34,7 @@ pub struct LayersArgs {
     /// Sites and incidents.
     #[command(flatten)]
     pub input: InputArgs,
-    /// Output folder (created if missing).
+    /// Output folder (created if missing); the layer files replace those of the same name, other files are left alone.
     #[arg(short, long, value_name = "DIR")]
     pub output: PathBuf,
     /// Ring radii around every site, metres, comma-separated.
@@ -98,13 +100,11 @@ pub fn run(args: &LayersArgs) -> anyhow::Result<()> {
         },
         ..LayerOptions::default()
     };
-    let written = write_layers(
-        &args.output,
-        &case.sites,
-        &case.incidents,
-        &rows,
-        &layer_options,
-    )?;
+    let layers = build_layers(&case.sites, &case.incidents, &rows, &layer_options);
+    for (path, _) in set_files(&args.output, &layers, layer_options.format) {
+        args.input.check_output(&path)?;
+    }
+    let written = write_layer_set(&args.output, &layers, layer_options.format)?;
     for (path, n) in &written.files {
         let is_style = path.extension().is_some_and(|e| e == "qml");
         if is_style {

@@ -7,6 +7,7 @@ mod proximity;
 mod render;
 mod report;
 mod timeline;
+mod verify;
 
 pub use input::{InputArgs, LoadedCase};
 pub use layers::LayersArgs;
@@ -14,6 +15,7 @@ pub use proximity::ProximityArgs;
 pub use render::{PageArgs, RenderArgs};
 pub use report::ReportArgs;
 pub use timeline::TimelineArgs;
+pub use verify::VerifyArgs;
 
 use clap::{Parser, Subcommand};
 
@@ -45,6 +47,9 @@ pub enum Command {
     /// A timeline chart: incidents over time against their distance to the site, as PNG or SVG.
     #[command(after_help = timeline::EXAMPLES)]
     Timeline(TimelineArgs),
+    /// Checks that a report folder is as its manifest lists it (every file re-hashed), and optionally the case's inputs.
+    #[command(after_help = verify::EXAMPLES)]
+    Verify(VerifyArgs),
 }
 
 /// Runs a parsed command line.
@@ -55,6 +60,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Layers(args) => layers::run(&args),
         Command::Render(args) => render::run(&args),
         Command::Timeline(args) => timeline::run(&args),
+        Command::Verify(args) => verify::run(&args),
     }
 }
 
@@ -64,6 +70,7 @@ pub fn exit_code(err: &anyhow::Error) -> i32 {
         e.is::<crate::io::InputError>()
             || e.is::<crate::proximity::UnknownSite>()
             || e.is::<UsageError>()
+            || e.is::<crate::io::ownership::OutputClash>()
     });
     if bad_input {
         2

@@ -2,15 +2,14 @@
 
 use super::progress::Progress;
 use super::{InputArgs, UsageError};
-use crate::io::atomic::write_atomic;
+use crate::io::atomic::{at, failed, write_atomic};
 use crate::io::table::{for_each_csv_cell, write_table, TableFormat, COLUMNS};
 use crate::model::{Incident, Location, Site, StepLength};
 use crate::proximity::{rows_for, Options, ProximityRow, SiteIndex, UnknownSite};
-use anyhow::Context;
 use clap::Args;
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub(super) const EXAMPLES: &str = "Examples:
   impactmap proximity --sites geodata/azerbaijan-missions/sites.geojson \\
@@ -67,6 +66,9 @@ pub fn run(args: &ProximityArgs) -> anyhow::Result<()> {
         None if std::io::stdout().is_terminal() => TableFormat::Terminal,
         None => TableFormat::Csv,
     };
+    if let Some(path) = target {
+        args.input.check_output(path)?;
+    }
     let progress = Progress::new(args.quiet);
     progress.phase("reading sites");
     let sites = args.input.load_sites()?;
@@ -82,23 +84,30 @@ pub fn run(args: &ProximityArgs) -> anyhow::Result<()> {
             // Errors met while streaming: kept here, so the temporary file is dropped.
             let mut failure = None;
             let written = write_atomic(path, |w| {
-                stream_csv(w, args, &sites, &index, &options, &progress).map_err(|e| {
+                stream_csv(w, path, args, &sites, &index, &options, &progress).map_err(|e| {
                     failure = Some(e);
                     std::io::Error::other("stopped")
                 })
             });
             match (written, failure) {
                 (_, Some(e)) => Err(e),
-                (Err(e), None) => {
-                    Err(anyhow::Error::new(e).context(format!("cannot write {}", path.display())))
-                }
+                (Err(e), None) => Err(e.into()),
                 (Ok(()), None) => Ok(()),
             }
         }
         (TableFormat::Csv, None) => {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
-            stream_csv(&mut lock, args, &sites, &index, &options, &progress)
+            let dest = Path::new("standard output");
+            stream_csv(
+                &mut lock,
+                dest,
+                args,
+                &sites,
+                &index,
+                &options,
+                &progress,
+            )
         }
         _ => {
             let mut incidents = Vec::new();
@@ -116,7 +125,7 @@ pub fn run(args: &ProximityArgs) -> anyhow::Result<()> {
             match target {
                 Some(path) => {
                     write_atomic(path, |w| write_table(w, format, &rows, &sites, &incidents))
-                        .with_context(|| format!("cannot write {}", path.display()))
+                        .map_err(Into::into)
                 }
                 None => {
                     let stdout = std::io::stdout();
@@ -134,9 +143,11 @@ pub fn run(args: &ProximityArgs) -> anyhow::Result<()> {
     result
 }
 
-/// Reads incidents batch by batch and writes their CSV rows as they come.
+/// Reads incidents batch by batch and writes their CSV rows as they come
+/// into `w`, which is `dest` (named in write errors).
 fn stream_csv(
     w: &mut dyn Write,
+    dest: &Path,
     args: &ProximityArgs,
     sites: &[Site],
     index: &SiteIndex,
@@ -144,9 +155,12 @@ fn stream_csv(
     progress: &Progress,
 ) -> anyhow::Result<()> {
     let mut out = ::csv::Writer::from_writer(w);
-    out.write_record(COLUMNS)?;
-    out.flush()?;
-    let w = out.into_inner().map_err(|e| e.into_error())?;
+    out.write_record(COLUMNS)
+        .map_err(|e| failed("writing", dest, e.into()))?;
+    out.flush().map_err(at("writing", dest))?;
+    let w = out
+        .into_inner()
+        .map_err(|e| failed("writing", dest, e.into_error()))?;
     args.input.for_each_incident_batch(sites, |batch| {
         let rows = rows_by_incident(index, sites, &batch, options)?;
         // CSV text written in parallel, a chunk of incidents at a time; the
@@ -168,14 +182,14 @@ fn stream_csv(
         // Nothing of a batch is written unless all of it is good.
         let chunks = chunks.into_iter().collect::<anyhow::Result<Vec<_>>>()?;
         for text in chunks {
-            w.write_all(&text)?;
+            w.write_all(&text).map_err(at("writing", dest))?;
         }
         // A slow stream's rows go out now, not when a buffer fills.
-        w.flush()?;
+        w.flush().map_err(at("writing", dest))?;
         progress.advance(batch.len());
         Ok(())
     })?;
-    w.flush()?;
+    w.flush().map_err(at("writing", dest))?;
     Ok(())
 }
 

@@ -111,6 +111,7 @@ pub(super) fn usage(e: RenderError) -> anyhow::Error {
 pub fn run(args: &RenderArgs) -> anyhow::Result<()> {
     let page = args.page.page()?;
     crate::render::Format::from_path(&args.output).map_err(usage)?;
+    args.input.check_output(&args.output)?;
     let kind = match (&args.focus, &args.extent) {
         (Some(focus), _) => MapKind::Detail {
             focus: focus.clone(),

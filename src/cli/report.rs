@@ -15,7 +15,7 @@ pub struct ReportArgs {
     /// Case folder: sites.geojson, incidents.geojson (or incidents.csv) and an optional case.toml.
     #[arg(value_name = "CASE_DIR")]
     pub case_dir: PathBuf,
-    /// Output folder (replaced as a whole when the report is complete).
+    /// Output folder: new, empty, or an earlier report (replaced as a whole when the report is complete; anything else is refused).
     #[arg(short, long, value_name = "OUT_DIR")]
     pub output: PathBuf,
     /// Folder with the overview basemap, or `none`. Default: the bundled basemap of Ukraine.
@@ -29,6 +29,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
     let summary = write_report(&args.case_dir, &args.output, &basemap).map_err(|e| match e {
         ReportError::Input(e) => anyhow::Error::new(e),
         ReportError::UnknownSite(e) => anyhow::Error::new(e),
+        ReportError::Output(e) => anyhow::Error::new(e),
         other => anyhow::Error::new(other),
     })?;
     eprintln!(

@@ -41,6 +41,7 @@ pub struct TimelineArgs {
 pub fn run(args: &TimelineArgs) -> anyhow::Result<()> {
     let page = args.page.page()?;
     crate::render::Format::from_path(&args.output).map_err(usage)?;
+    args.input.check_output(&args.output)?;
     let (case, rows) = args.input.load_with_rows(None, args.steps_m)?;
     let spec = TimelineSpec {
         page,

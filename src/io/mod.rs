@@ -12,6 +12,7 @@ pub mod geojson;
 pub mod layers;
 pub mod markdown;
 pub mod osm;
+pub mod ownership;
 pub mod stream;
 pub mod table;
 pub mod valid;

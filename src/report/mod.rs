@@ -4,17 +4,25 @@
 //! `case.toml`) and writes, into the output folder: the proximity table (CSV,
 //! Markdown, JSON), the QGIS layers with styles, a detail map per site with
 //! incidents, the overview map, the timeline, and `report.md` tying them
-//! together with the figures and sources. The folder is written under a
-//! temporary name and moved into place at the end, so a failed run leaves the
-//! previous report untouched.
+//! together with the figures and sources, and `manifest.json` listing every
+//! file with its SHA-256 (see [`manifest`]). The folder is written under a
+//! temporary name beside the output and moved into place at the end, so a
+//! failed run leaves the previous report untouched.
+//!
+//! The output folder must be absent, empty, or an earlier report holding
+//! nothing but the files its manifest lists; a folder that is, holds, is
+//! inside or contains the case is refused ([`check_output_folder`]).
 
 mod config;
+pub mod manifest;
 mod markdown;
 
 pub use config::{CaseConfig, MapConfig};
+pub use manifest::{verify, Manifest, Verification, MANIFEST_NAME};
 
-use crate::io::atomic::write_atomic;
+use crate::io::atomic::{at, write_atomic, StagingDir};
 use crate::io::layers::{write_layers, LayerFormat, LayerOptions};
+use crate::io::ownership::{check_folder_apart, resolve, OutputClash};
 use crate::io::table::{write_table, TableFormat};
 use crate::io::{self, InputError};
 use crate::model::{Incident, Site, StepLength};
@@ -31,14 +39,13 @@ pub enum ReportError {
     /// A relative or within location names an unknown site.
     #[error(transparent)]
     UnknownSite(#[from] proximity::UnknownSite),
-    /// The output could not be written.
-    #[error("cannot write {}: {source}", path.display())]
-    Io {
-        /// The file or folder.
-        path: PathBuf,
-        /// What went wrong.
-        source: std::io::Error,
-    },
+    /// The output folder is not one the report may replace.
+    #[error(transparent)]
+    Output(#[from] OutputClash),
+    /// The output could not be written (the message names the path and what
+    /// was being done).
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
     /// Layers could not be written.
     #[error(transparent)]
     Layers(#[from] crate::io::layers::LayersError),
@@ -75,6 +82,24 @@ pub struct Case {
     pub config: CaseConfig,
     /// The folder, as named by the user.
     pub dir: PathBuf,
+}
+
+/// The files of the case folder `dir` that [`read_case`] reads: `sites.geojson`,
+/// `incidents.geojson` (or else `incidents.csv`) and `case.toml`, those that exist.
+pub fn case_inputs(dir: &Path) -> Vec<PathBuf> {
+    let incidents = ["incidents.geojson", "incidents.csv"]
+        .into_iter()
+        .map(|name| dir.join(name))
+        .find(|p| p.exists());
+    [
+        Some(dir.join("sites.geojson")),
+        incidents,
+        Some(dir.join("case.toml")),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|p| p.exists())
+    .collect()
 }
 
 /// Reads `sites.geojson`, `incidents.geojson` (or `incidents.csv`) and `case.toml` from `dir`.
@@ -132,6 +157,12 @@ pub fn write_report(
     out_dir: &Path,
     basemap: &Basemap,
 ) -> Result<ReportSummary, ReportError> {
+    let inputs = case_inputs(case_dir);
+    let input_refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    if case_dir.is_dir() {
+        check_folder_apart(out_dir, case_dir, &input_refs)?;
+    }
+    check_output_folder(out_dir)?;
     let case = read_case(case_dir)?;
     let steps = match case.config.steps_m {
         Some([min_m, nominal_m, max_m]) => {
@@ -146,18 +177,14 @@ pub fn write_report(
     };
     let rows = proximity::run(&case.sites, &case.incidents, &options)?;
 
-    let staging = Staging::new(out_dir)?;
+    let target = resolve(out_dir);
+    let staging = StagingDir::new_in(crate::io::atomic::parent_dir(&target), "report")?;
     let root = staging.path().to_path_buf();
     let mut summary = ReportSummary {
         incidents: case.incidents.len(),
         sites: case.sites.len(),
         ..Default::default()
     };
-    let io_err = |path: &Path| {
-        let path = path.to_path_buf();
-        move |source| ReportError::Io { path, source }
-    };
-
     for (name, format) in [
         ("proximity.csv", TableFormat::Csv),
         ("proximity.md", TableFormat::Markdown),
@@ -166,8 +193,7 @@ pub fn write_report(
         let path = root.join(name);
         write_atomic(&path, |w| {
             write_table(w, format, &rows, &case.sites, &case.incidents)
-        })
-        .map_err(io_err(&path))?;
+        })?;
         summary.files.push(name.into());
     }
 
@@ -216,7 +242,7 @@ pub fn write_report(
     let formats = formats(&case)?;
     let maps = planned_maps(&case, &rows)?;
     let maps_dir = root.join("maps");
-    std::fs::create_dir_all(&maps_dir).map_err(io_err(&maps_dir))?;
+    std::fs::create_dir_all(&maps_dir).map_err(at("creating the folder", &maps_dir))?;
     let mut drawn = Vec::new();
     for planned in &maps {
         let spec = MapSpec {
@@ -279,11 +305,75 @@ pub fn write_report(
 
     let report_md = markdown::report(&case, &rows, &drawn, timeline.as_deref(), &steps);
     let path = root.join("report.md");
-    write_atomic(&path, |w| w.write_all(report_md.as_bytes())).map_err(io_err(&path))?;
+    write_atomic(&path, |w| w.write_all(report_md.as_bytes()))?;
     summary.files.push("report.md".into());
 
-    staging.commit()?;
+    let manifest = Manifest::of(&root, case_dir, &inputs)?;
+    let path = root.join(MANIFEST_NAME);
+    write_atomic(&path, |w| w.write_all(manifest.to_json().as_bytes()))?;
+    summary.files.push(MANIFEST_NAME.into());
+
+    // Checked again: a file put into the folder while the report was made
+    // would be lost too.
+    check_output_folder(out_dir)?;
+    staging.replace(&target)?;
     Ok(summary)
+}
+
+/// Refuses an output folder the report may not replace: anything but an
+/// absent or empty folder, or an earlier report holding only the files its
+/// manifest lists (a file added to it would be lost).
+pub fn check_output_folder(dir: &Path) -> Result<(), OutputClash> {
+    let refuse = |reason: String| {
+        Err(OutputClash {
+            output: dir.to_path_buf(),
+            reason,
+        })
+    };
+    let Ok(meta) = std::fs::metadata(dir) else {
+        return Ok(());
+    };
+    if !meta.is_dir() {
+        return refuse(
+            "exists and is not a folder: give a new or empty folder, or an earlier report".into(),
+        );
+    }
+    let present = manifest::files_under(dir).map_err(|e| OutputClash {
+        output: dir.to_path_buf(),
+        reason: format!("cannot be listed ({e}): give a new or empty folder"),
+    })?;
+    if present.is_empty() {
+        return Ok(());
+    }
+    let manifest = match Manifest::read(dir) {
+        Ok(Some(m)) => m,
+        Ok(None) => {
+            return refuse(format!(
+                "holds files and is not an impactmap report (no {MANIFEST_NAME}); the report \
+                 replaces its output folder as a whole: give a new or empty folder, or move \
+                 those files away"
+            ))
+        }
+        Err(why) => return refuse(format!("{MANIFEST_NAME} {why}: give a new or empty folder")),
+    };
+    let foreign: Vec<&String> = present
+        .iter()
+        .filter(|p| p.as_str() != MANIFEST_NAME && !manifest.files.iter().any(|f| &f.path == *p))
+        .collect();
+    if !foreign.is_empty() {
+        let shown: Vec<&str> = foreign.iter().take(5).map(|s| s.as_str()).collect();
+        let more = if foreign.len() > 5 {
+            format!(" and {} more", foreign.len() - 5)
+        } else {
+            String::new()
+        };
+        return refuse(format!(
+            "is an earlier report but also holds files it did not write ({}{more}); the \
+             report replaces its output folder as a whole: move them away or give another folder",
+            shown.join(", ")
+        ));
+    }
+    Ok(())
 }
 
 fn config_error(case: &Case, field: &str, message: impl Into<String>) -> ReportError {
@@ -422,71 +512,4 @@ fn file_safe(id: &str) -> String {
             }
         })
         .collect()
-}
-
-/// The output folder under construction: a hidden sibling, moved into place
-/// by [`Staging::commit`]; dropped uncommitted, it is removed.
-struct Staging {
-    tmp: Option<tempfile::TempDir>,
-    target: PathBuf,
-}
-
-impl Staging {
-    fn new(target: &Path) -> Result<Self, ReportError> {
-        if target.exists() && !target.is_dir() {
-            return Err(ReportError::Io {
-                path: target.to_path_buf(),
-                source: std::io::Error::other(
-                    "exists and is not a folder: choose another output folder",
-                ),
-            });
-        }
-        let parent = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        std::fs::create_dir_all(&parent).map_err(|source| ReportError::Io {
-            path: parent.clone(),
-            source,
-        })?;
-        let tmp = tempfile::Builder::new()
-            .prefix(".impactmap-report-")
-            .tempdir_in(&parent)
-            .map_err(|source| ReportError::Io {
-                path: parent.clone(),
-                source,
-            })?;
-        Ok(Staging {
-            tmp: Some(tmp),
-            target: target.to_path_buf(),
-        })
-    }
-
-    fn path(&self) -> &Path {
-        self.tmp.as_ref().map(|t| t.path()).unwrap_or(&self.target)
-    }
-
-    /// Replaces the target folder with the finished one.
-    fn commit(mut self) -> Result<(), ReportError> {
-        let tmp = self.tmp.take().expect("staging committed once").keep();
-        let io_err = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| ReportError::Io { path, source }
-        };
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&tmp, std::fs::Permissions::from_mode(0o755))
-                .map_err(io_err(&tmp))?;
-        }
-        if self.target.exists() {
-            let old = tmp.with_extension("old");
-            std::fs::rename(&self.target, &old).map_err(io_err(&self.target))?;
-            std::fs::rename(&tmp, &self.target).map_err(io_err(&self.target))?;
-            std::fs::remove_dir_all(&old).map_err(io_err(&old))?;
-        } else {
-            std::fs::rename(&tmp, &self.target).map_err(io_err(&self.target))?;
-        }
-        Ok(())
-    }
 }

@@ -3,8 +3,11 @@
 //!
 //! [`build_layers`] turns sites, incidents and proximity rows into
 //! format-neutral [`Layer`]s (see [`build`] for what each layer holds);
-//! [`write_layers`] writes them, each file atomically (a temporary file in
-//! the output folder, then a rename), so a failed run leaves no partial file.
+//! [`write_layers`] writes them as a set: every file is first written into a
+//! temporary folder inside the output folder, and only when all are complete
+//! are they renamed into place, one rename each. A failed run (a full disk,
+//! an error) leaves no new file and an earlier set whole; files of other
+//! names in the output folder are left alone.
 //!
 //! ```no_run
 //! use impactmap::io::layers::{write_layers, LayerOptions};
@@ -25,9 +28,9 @@ pub mod table;
 pub use build::{build_layers, outline_tolerance_m};
 pub use table::{FieldType, GeometryType, Layer, Value};
 
+use crate::io::atomic::{persist, temp_file_beside, write_atomic, StagingDir};
 use crate::model::{Incident, Site, StepLength};
 use crate::proximity::ProximityRow;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Output format of [`write_layers`].
@@ -69,14 +72,10 @@ impl Default for LayerOptions {
 /// Why layers could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum LayersError {
-    /// A file or folder could not be written.
-    #[error("cannot write {}", path.display())]
-    Io {
-        /// The file or folder.
-        path: PathBuf,
-        /// What went wrong.
-        source: std::io::Error,
-    },
+    /// A file or folder could not be written (the message names the path and
+    /// what was being done).
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
     /// The GeoPackage could not be built.
     #[error("cannot write GeoPackage {}", path.display())]
     GeoPackage {
@@ -112,79 +111,70 @@ pub fn write_layers(
     )
 }
 
-/// Writes built layers, with their styles, into the folder `dir` (created if missing).
+/// The files [`write_layer_set`] writes into `dir`, with their feature
+/// counts (0 for styles), in writing order.
+pub fn set_files(dir: &Path, layers: &[Layer], format: LayerFormat) -> Vec<(PathBuf, usize)> {
+    match format {
+        LayerFormat::GeoJson => layers
+            .iter()
+            .flat_map(|layer| {
+                [
+                    (
+                        dir.join(format!("{}.geojson", layer.name)),
+                        layer.features.len(),
+                    ),
+                    (dir.join(format!("{}.qml", layer.name)), 0),
+                ]
+            })
+            .collect(),
+        LayerFormat::GeoPackage => vec![(
+            dir.join(GPKG_NAME),
+            layers.iter().map(|l| l.features.len()).sum(),
+        )],
+    }
+}
+
+/// Writes built layers, with their styles, into the folder `dir` (created if
+/// missing), as a set: staged in a temporary folder inside `dir`, then moved
+/// into place once every file is complete.
 pub fn write_layer_set(
     dir: &Path,
     layers: &[Layer],
     format: LayerFormat,
 ) -> Result<Written, LayersError> {
-    std::fs::create_dir_all(dir).map_err(|source| LayersError::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
+    let staging = StagingDir::new_in(dir, "layers")?;
     let styles: Vec<String> = layers.iter().map(qml::style_for).collect();
-    let mut written = Written::default();
+    let staged = staging.path();
     match format {
         LayerFormat::GeoJson => {
             for (layer, style) in layers.iter().zip(&styles) {
-                let path = dir.join(format!("{}.geojson", layer.name));
+                let path = staged.join(format!("{}.geojson", layer.name));
                 write_atomic(&path, |mut w| geojson_out::write_layer(&mut w, layer))?;
-                written.files.push((path, layer.features.len()));
-                let qml_path = dir.join(format!("{}.qml", layer.name));
+                let qml_path = staged.join(format!("{}.qml", layer.name));
                 write_atomic(&qml_path, |w| w.write_all(style.as_bytes()))?;
-                written.files.push((qml_path, 0));
             }
         }
         LayerFormat::GeoPackage => {
-            let path = dir.join(GPKG_NAME);
             let styled: Vec<(&Layer, &str)> = layers
                 .iter()
                 .zip(styles.iter().map(String::as_str))
                 .collect();
-            write_gpkg_atomic(&path, &styled)?;
-            written
-                .files
-                .push((path, layers.iter().map(|l| l.features.len()).sum()));
+            write_gpkg_atomic(&staged.join(GPKG_NAME), &styled)?;
         }
     }
-    Ok(written)
+    staging.move_files_into(dir)?;
+    Ok(Written {
+        files: set_files(dir, layers, format),
+    })
 }
 
 /// Writes a GeoPackage to a temporary file beside `path`, then renames it over `path`.
 pub fn write_gpkg_atomic(path: &Path, layers: &[(&Layer, &str)]) -> Result<(), LayersError> {
-    let io_err = |source| LayersError::Io {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = parent_dir(path);
-    let tmp = tempfile::Builder::new()
-        .prefix(".impactmap-")
-        .suffix(".gpkg.tmp")
-        .tempfile_in(dir)
-        .map_err(io_err)?;
+    let tmp = temp_file_beside(path, ".gpkg.tmp")?;
     gpkg::write_gpkg(tmp.path(), layers).map_err(|source| LayersError::GeoPackage {
         path: path.to_path_buf(),
         source,
     })?;
-    crate::io::atomic::readable(tmp.as_file()).map_err(io_err)?;
-    tmp.persist(path).map_err(|e| io_err(e.error))?;
+    persist(tmp, path)?;
     Ok(())
-}
-
-fn parent_dir(path: &Path) -> &Path {
-    match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    }
-}
-
-/// Writes a file atomically (see [`crate::io::atomic`]), naming the file in the error.
-fn write_atomic(
-    path: &Path,
-    fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<(), LayersError> {
-    crate::io::atomic::write_atomic(path, fill).map_err(|source| LayersError::Io {
-        path: path.to_path_buf(),
-        source,
-    })
 }
