@@ -3,7 +3,8 @@
 //! both hemispheres, and every `distance_m` in the CSV and the JSON it writes
 //! is compared with the dense-sampling oracle of `tests/common` to 0.01 mm.
 //! The written nearest point lies on the footprint's boundary, and the written
-//! bearing leads from it to the impact.
+//! bearing leads from it to the impact. The `layers` command's attributes, in
+//! GeoJSON and GeoPackage as GDAL reads them, meet the same tolerance.
 
 mod common;
 
@@ -11,7 +12,7 @@ use common::{oracle_boundary, Rng};
 use geo_types::{Coord, LineString, Point, Polygon};
 use geographiclib_rs::{DirectGeodesic, Geodesic, InverseGeodesic};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Largest error allowed in a written distance, metres (0.01 mm).
@@ -167,21 +168,50 @@ fn write_impacts(path: &Path, impacts: &[Impact]) {
     std::fs::write(path, text).unwrap();
 }
 
-fn proximity(sites: &Path, incidents: &Path, out: &Path) {
+/// Runs `impactmap COMMAND --sites SITES --incidents INCIDENTS -o OUT [extra]`.
+fn impactmap(command: &str, sites: &Path, incidents: &Path, out: &Path, extra: &[&str]) {
     let run = Command::new(env!("CARGO_BIN_EXE_impactmap"))
-        .args(["proximity", "--quiet", "--sites"])
+        .args([command, "--sites"])
         .arg(sites)
         .arg("--incidents")
         .arg(incidents)
         .arg("-o")
         .arg(out)
+        .args(extra)
         .output()
         .unwrap();
     assert!(
         run.status.success(),
-        "impactmap proximity failed: {}",
+        "impactmap {command} failed: {}",
         String::from_utf8_lossy(&run.stderr)
     );
+}
+
+/// The oracle's distance from each impact to the nearest site of its region, and that site.
+fn expected<'a>(
+    impacts: &[Impact],
+    sites: &'a [Site],
+    by_region: &[Vec<usize>],
+) -> Vec<(f64, &'a Site)> {
+    impacts
+        .iter()
+        .map(|impact| {
+            by_region[impact.region]
+                .iter()
+                .map(|&s| (oracle_distance(impact.point, &sites[s]), &sites[s]))
+                .min_by(|a, b| a.0.total_cmp(&b.0))
+                .unwrap()
+        })
+        .collect()
+}
+
+/// The workload written as `sites.geojson` and `impacts.csv` in `dir`.
+fn workload_files(dir: &Path) -> (Vec<Site>, Vec<Vec<usize>>, Vec<Impact>, PathBuf, PathBuf) {
+    let (sites, by_region, impacts) = workload();
+    let (sites_path, impacts_path) = (dir.join("sites.geojson"), dir.join("impacts.csv"));
+    write_sites(&sites_path, &sites);
+    write_impacts(&impacts_path, &impacts);
+    (sites, by_region, impacts, sites_path, impacts_path)
 }
 
 /// The CSV's rows as column → cell maps.
@@ -231,17 +261,23 @@ fn decimals(cell: &str) -> usize {
 
 #[test]
 fn written_csv_and_json_distances_match_the_oracle_to_a_hundredth_of_a_millimetre() {
-    let (sites, by_region, impacts) = workload();
     let dir = tempfile::tempdir().unwrap();
-    let (sites_path, impacts_path) = (
-        dir.path().join("sites.geojson"),
-        dir.path().join("impacts.csv"),
-    );
-    write_sites(&sites_path, &sites);
-    write_impacts(&impacts_path, &impacts);
+    let (sites, by_region, impacts, sites_path, impacts_path) = workload_files(dir.path());
     let (csv_path, json_path) = (dir.path().join("p.csv"), dir.path().join("p.json"));
-    proximity(&sites_path, &impacts_path, &csv_path);
-    proximity(&sites_path, &impacts_path, &json_path);
+    impactmap(
+        "proximity",
+        &sites_path,
+        &impacts_path,
+        &csv_path,
+        &["--quiet"],
+    );
+    impactmap(
+        "proximity",
+        &sites_path,
+        &impacts_path,
+        &json_path,
+        &["--quiet"],
+    );
 
     let rows = read_csv(&csv_path);
     assert_eq!(
@@ -257,14 +293,12 @@ fn written_csv_and_json_distances_match_the_oracle_to_a_hundredth_of_a_millimetr
     let (mut worst, mut worst_json, mut worst_nearest, mut worst_bearing) =
         (0.0_f64, 0.0_f64, 0.0_f64, 0.0_f64);
     let mut inside = 0;
-    for ((impact, row), obj) in impacts.iter().zip(&rows).zip(&json) {
+    let oracle = expected(&impacts, &sites, &by_region);
+    for (((impact, row), obj), &(expected, nearest_site)) in
+        impacts.iter().zip(&rows).zip(&json).zip(&oracle)
+    {
         assert_eq!(row["incident_id"], impact.id);
         assert_eq!(obj["incident_id"], impact.id.as_str());
-        let (expected, nearest_site) = by_region[impact.region]
-            .iter()
-            .map(|&s| (oracle_distance(impact.point, &sites[s]), &sites[s]))
-            .min_by(|a, b| a.0.total_cmp(&b.0))
-            .unwrap();
         let cell = &row["distance_m"];
         assert_eq!(decimals(cell), 6, "distance_m to the micrometre: `{cell}`");
         let written: f64 = cell.parse().unwrap();
@@ -348,4 +382,77 @@ fn written_csv_and_json_distances_match_the_oracle_to_a_hundredth_of_a_millimetr
         worst_bearing * 100.0
     );
     assert!(inside >= REGIONS.len() * SIZES_M.len());
+}
+
+/// The layers' attributes as GDAL reads them: `ogr2ogr` turns the GeoJSON
+/// and the GeoPackage `incidents` layers into CSV, and each impact's
+/// `distance_m` agrees with the oracle to 0.01 mm, its nearest point lies on
+/// the footprint's boundary to 0.01 mm.
+#[test]
+fn layer_attributes_match_the_oracle_to_a_hundredth_of_a_millimetre() {
+    if !common::tool_available(
+        &["ogr2ogr", "--version"],
+        "Debian: apt-get install gdal-bin",
+    ) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (sites, by_region, impacts, sites_path, impacts_path) = workload_files(dir.path());
+    let oracle = expected(&impacts, &sites, &by_region);
+    let site_by_id: HashMap<&str, &Site> = sites.iter().map(|s| (s.id.as_str(), s)).collect();
+    let (json_dir, gpkg_dir) = (dir.path().join("json"), dir.path().join("gpkg"));
+    impactmap("layers", &sites_path, &impacts_path, &json_dir, &[]);
+    impactmap(
+        "layers",
+        &sites_path,
+        &impacts_path,
+        &gpkg_dir,
+        &["--format", "gpkg"],
+    );
+    let mut worst = 0.0_f64;
+    for source in [
+        json_dir.join("incidents.geojson"),
+        gpkg_dir.join("layers.gpkg"),
+    ] {
+        let csv_path = dir.path().join("incidents.csv");
+        let _ = std::fs::remove_file(&csv_path);
+        let out = Command::new("ogr2ogr")
+            .args(["-f", "CSV"])
+            .arg(&csv_path)
+            .arg(&source)
+            .arg("incidents")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "ogr2ogr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let rows = read_csv(&csv_path);
+        assert_eq!(rows.len(), impacts.len(), "{}", source.display());
+        for (row, &(expected, _)) in rows.iter().zip(&oracle) {
+            let written: f64 = row["distance_m"].parse().unwrap();
+            let err = (written - expected).abs();
+            worst = worst.max(err);
+            assert!(
+                err < TOLERANCE_M,
+                "{} {}: distance_m {written} m, oracle {expected} m",
+                source.display(),
+                row["id"]
+            );
+            if expected > 0.0 {
+                let nearest = Point::new(
+                    row["nearest_lon"].parse().unwrap(),
+                    row["nearest_lat"].parse().unwrap(),
+                );
+                let off = oracle_boundary(nearest, &site_by_id[row["site_id"].as_str()].footprint);
+                assert!(
+                    off < TOLERANCE_M,
+                    "{}: nearest point {off:e} m off the boundary",
+                    row["id"]
+                );
+            }
+        }
+    }
+    eprintln!("layer attributes (GeoJSON and GeoPackage, read by GDAL) vs oracle: worst distance_m error {worst:.2e} m");
 }
