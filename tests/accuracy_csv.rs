@@ -382,6 +382,31 @@ fn written_csv_and_json_distances_match_the_oracle_to_a_hundredth_of_a_millimetr
         worst_bearing * 100.0
     );
     assert!(inside >= REGIONS.len() * SIZES_M.len());
+
+    // The Markdown table is for people: the same bearings, rounded to 0.01°.
+    let md_path = dir.path().join("p.md");
+    impactmap(
+        "proximity",
+        &sites_path,
+        &impacts_path,
+        &md_path,
+        &["--quiet"],
+    );
+    let md = std::fs::read_to_string(&md_path).unwrap();
+    let md_rows: Vec<Vec<&str>> = md
+        .lines()
+        .skip(2)
+        .map(|l| l.trim_matches('|').split(" | ").map(str::trim).collect())
+        .collect();
+    assert_eq!(md_rows.len(), rows.len());
+    for (md_row, row) in md_rows.iter().zip(&rows) {
+        assert_eq!(md_row[0], row["incident_id"]);
+        let rounded = row["bearing_deg"]
+            .parse::<f64>()
+            .map_or(String::new(), |b| format!("{b:.2}"));
+        assert_eq!(md_row[6], rounded, "{}", row["incident_id"]);
+        assert_eq!(md_row[4], row["label"], "{}", row["incident_id"]);
+    }
 }
 
 /// The layers' attributes as GDAL reads them: `ogr2ogr` turns the GeoJSON
