@@ -1,11 +1,29 @@
 //! The proximity table as CSV, JSON, Markdown, or an aligned terminal table.
 //!
-//! Numbers have fixed formatting (distances to the millimetre, bearings to
-//! 0.01°, coordinates to 7 decimals), so the same input gives the same bytes.
+//! Numbers have fixed formatting, so the same input gives the same bytes.
+//! CSV and JSON are read by machines and carry figures at full precision:
+//! distances to the micrometre ([`DISTANCE_DECIMALS`]), bearings to 1e-6°
+//! ([`BEARING_DECIMALS`]) and the nearest point to 1e-10°
+//! ([`NEAREST_POINT_DECIMALS`]). The `label` column, the Markdown table and
+//! the terminal table are for people and stay rounded.
 
 use crate::model::{Incident, Site};
 use crate::proximity::ProximityRow;
 use std::io::{self, Write};
+
+/// Decimal places of distances in metres: 6, a micrometre.
+pub const DISTANCE_DECIMALS: usize = 6;
+
+/// Decimal places of bearings in degrees: 6, 1e-6° (1.7 mm sideways at 1 km).
+pub const BEARING_DECIMALS: usize = 6;
+
+/// Decimal places of the nearest point's WGS84 longitude and latitude: 10.
+/// 1e-10° is 11 µm of latitude (less of longitude), so the written point
+/// lies within 8 µm of the computed one.
+pub const NEAREST_POINT_DECIMALS: usize = 10;
+
+/// Decimal places of bearings in the tables for people (Markdown, terminal).
+const READABLE_BEARING_DECIMALS: usize = 2;
 
 /// Column names, in order. The first 13 are the stable core.
 pub const COLUMNS: [&str; 19] = [
@@ -89,18 +107,20 @@ pub fn for_each_cell<E>(
     cell(&inc.start.iso_date())?;
     cell(&site.id)?;
     cell(row.part.as_deref().unwrap_or_default())?;
-    formatted(&mut cell, format_args!("{:.3}", row.distance.nominal))?;
-    formatted(&mut cell, format_args!("{:.3}", row.distance.min))?;
-    formatted(&mut cell, format_args!("{:.3}", row.distance.max))?;
+    const D: usize = DISTANCE_DECIMALS;
+    formatted(&mut cell, format_args!("{:.D$}", row.distance.nominal))?;
+    formatted(&mut cell, format_args!("{:.D$}", row.distance.min))?;
+    formatted(&mut cell, format_args!("{:.D$}", row.distance.max))?;
     cell(row.inside.as_str())?;
     match row.bearing_deg {
-        Some(b) => formatted(&mut cell, format_args!("{b:.2}"))?,
+        Some(b) => formatted(&mut cell, format_args!("{b:.BEARING_DECIMALS$}"))?,
         None => cell("")?,
     }
     match row.nearest {
         Some(p) => {
-            formatted(&mut cell, format_args!("{:.7}", p.x()))?;
-            formatted(&mut cell, format_args!("{:.7}", p.y()))?;
+            const C: usize = NEAREST_POINT_DECIMALS;
+            formatted(&mut cell, format_args!("{:.C$}", p.x()))?;
+            formatted(&mut cell, format_args!("{:.C$}", p.y()))?;
         }
         None => {
             cell("")?;
@@ -241,6 +261,16 @@ const READABLE: [(usize, &str); 9] = [
     (14, "After notification"),
 ];
 
+/// A cell as the tables for people show it: the bearing rounded to 0.01°,
+/// everything else as written for machines.
+fn readable_cell(row: &[String], column: usize) -> String {
+    let cell = &row[column];
+    match (COLUMNS[column], cell.parse::<f64>()) {
+        ("bearing_deg", Ok(b)) => format!("{b:.READABLE_BEARING_DECIMALS$}"),
+        _ => cell.clone(),
+    }
+}
+
 fn write_markdown(w: &mut dyn Write, table: &[Vec<String>]) -> io::Result<()> {
     let header: Vec<&str> = READABLE.iter().map(|(_, h)| *h).chain(["Basis"]).collect();
     writeln!(w, "| {} |", header.join(" | "))?;
@@ -252,7 +282,7 @@ fn write_markdown(w: &mut dyn Write, table: &[Vec<String>]) -> io::Result<()> {
     for r in table {
         let cells: Vec<String> = READABLE
             .iter()
-            .map(|(i, _)| r[*i].clone())
+            .map(|(i, _)| readable_cell(r, *i))
             .chain([r[12].clone()])
             .map(|c| super::markdown::cell(&c))
             .collect();
@@ -268,7 +298,7 @@ fn write_terminal(w: &mut dyn Write, table: &[Vec<String>]) -> io::Result<()> {
         .map(|r| {
             READABLE
                 .iter()
-                .map(|(i, _)| terminal_text(&r[*i]))
+                .map(|(i, _)| terminal_text(&readable_cell(r, *i)))
                 .collect()
         })
         .collect();

@@ -427,8 +427,8 @@ fn named(part: Option<&str>, part_match: Option<PartMatch>) -> String {
     }
 }
 
-/// A number without trailing zeros.
+/// A given number as given: the shortest form that reads back to the same
+/// value (`5`, `2.5`, `0.0004`), never rounded.
 fn trim(v: f64) -> String {
-    let s = format!("{v:.3}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
+    format!("{v}")
 }

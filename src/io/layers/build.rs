@@ -15,6 +15,7 @@
 
 use super::table::{ExtraFields, FieldType, GeometryType, Layer, Value};
 use super::LayerOptions;
+use crate::io::table::{BEARING_DECIMALS, DISTANCE_DECIMALS, NEAREST_POINT_DECIMALS};
 use crate::model::{Incident, Interval, Location, Site, SiteGeometry};
 use crate::proximity::ProximityRow;
 use crate::shapes::{self, ShapeOptions};
@@ -154,9 +155,9 @@ fn nearest_rows(rows: &[ProximityRow], n: usize) -> Vec<Option<&ProximityRow>> {
 fn distance_values(d: Option<&Interval>) -> [Value; 4] {
     match d {
         Some(i) => [
-            Value::real(Some(i.nominal), 3),
-            Value::real(Some(i.min), 3),
-            Value::real(Some(i.max), 3),
+            Value::real(Some(i.nominal), DISTANCE_DECIMALS),
+            Value::real(Some(i.min), DISTANCE_DECIMALS),
+            Value::real(Some(i.max), DISTANCE_DECIMALS),
             Value::Text(i.to_string()),
         ],
         None => [Value::Null, Value::Null, Value::Null, Value::Null],
@@ -204,9 +205,15 @@ fn incident_values(
         dmax,
         label,
         Value::text(row.map(|r| r.inside.as_str())),
-        Value::real(row.and_then(|r| r.bearing_deg), 2),
-        Value::real(row.and_then(|r| r.nearest.map(|p| p.x())), 7),
-        Value::real(row.and_then(|r| r.nearest.map(|p| p.y())), 7),
+        Value::real(row.and_then(|r| r.bearing_deg), BEARING_DECIMALS),
+        Value::real(
+            row.and_then(|r| r.nearest.map(|p| p.x())),
+            NEAREST_POINT_DECIMALS,
+        ),
+        Value::real(
+            row.and_then(|r| r.nearest.map(|p| p.y())),
+            NEAREST_POINT_DECIMALS,
+        ),
         Value::text(row.and_then(|r| r.after_notification.map(|a| a.as_str()))),
         Value::text(row.map(|r| r.basis.as_str())),
         Value::text(inc.description.as_deref()),
@@ -277,7 +284,7 @@ pub fn build_layers(
             Value::Text(s.kind.to_string()),
             Value::text(s.address()),
             Value::text(s.operator()),
-            Value::real(Some(s.position_uncertainty_m), 3),
+            Value::real(Some(s.position_uncertainty_m), DISTANCE_DECIMALS),
             Value::text(s.position_source()),
             s.notified
                 .as_ref()
@@ -297,7 +304,7 @@ pub fn build_layers(
                     Value::text(s.part.as_deref()),
                     Value::Text(s.name.to_string()),
                     Value::Text(s.kind.to_string()),
-                    Value::real(Some(s.position_uncertainty_m), 3),
+                    Value::real(Some(s.position_uncertainty_m), DISTANCE_DECIMALS),
                 ],
             );
         }
@@ -314,7 +321,7 @@ pub fn build_layers(
                     Value::Text(s.id.to_string()),
                     Value::text(s.part.as_deref()),
                     Value::Text(shape.into()),
-                    Value::real(Some(u), 3),
+                    Value::real(Some(u), DISTANCE_DECIMALS),
                     Value::Text(format!(
                         "site position ± {}",
                         crate::model::format_metres(u)
@@ -357,7 +364,7 @@ pub fn build_layers(
                             Value::Text(inc.id.clone()),
                             Value::Null,
                             Value::Text("circle".into()),
-                            Value::real(Some(u), 3),
+                            Value::real(Some(u), DISTANCE_DECIMALS),
                             Value::Text(format!("impact ± {}", crate::model::format_metres(u))),
                             Value::Text(inc.weapon_category.as_str().into()),
                         ],
@@ -437,7 +444,7 @@ fn build_links(sites: &[Site], incidents: &[Incident], rows: &[ProximityRow]) ->
                 dmin,
                 dmax,
                 label,
-                Value::real(r.bearing_deg, 2),
+                Value::real(r.bearing_deg, BEARING_DECIMALS),
                 Value::Text(kind.into()),
             ],
         );
@@ -489,10 +496,10 @@ fn build_rings(sites: &[Site], opts: &LayerOptions) -> Layer {
                     Value::Text(id.to_string()),
                     Value::Text(first.name.to_string()),
                     Value::Text(first.kind.to_string()),
-                    Value::real(Some(radius), 3),
+                    Value::real(Some(radius), DISTANCE_DECIMALS),
                     Value::Text(crate::model::format_metres(radius)),
                     Value::Text(around.into()),
-                    Value::real(Some(f.position_uncertainty_m), 3),
+                    Value::real(Some(f.position_uncertainty_m), DISTANCE_DECIMALS),
                 ],
             );
         }

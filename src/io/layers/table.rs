@@ -59,10 +59,10 @@ impl Value {
     }
 
     /// A real rounded to `decimals` places, `Null` for `None` or a non-finite number.
-    pub fn real(v: Option<f64>, decimals: i32) -> Self {
+    pub fn real(v: Option<f64>, decimals: usize) -> Self {
         match v {
             Some(v) if v.is_finite() => {
-                let k = 10f64.powi(decimals);
+                let k = 10f64.powi(decimals as i32);
                 let r = (v * k).round() / k;
                 Value::Real(if r == 0.0 { 0.0 } else { r })
             }
@@ -274,7 +274,11 @@ impl ExtraFields {
             .map(|(key, _, t)| match (map.get(key), t) {
                 (None | Some(Json::Null), _) => Value::Null,
                 (Some(v), FieldType::Integer) => v.as_i64().map_or(Value::Null, Value::Integer),
-                (Some(v), FieldType::Real) => Value::real(v.as_f64(), 9),
+                // Given numbers are kept as given, never rounded.
+                (Some(v), FieldType::Real) => v
+                    .as_f64()
+                    .filter(|x| x.is_finite())
+                    .map_or(Value::Null, Value::Real),
                 (Some(v), FieldType::Date) => v
                     .as_str()
                     .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
@@ -322,6 +326,16 @@ mod tests {
         assert_eq!(va[i], Value::Text("1".into()));
         let h = schema.iter().position(|(k, _)| k == "height").unwrap();
         assert_eq!(ex.values(&maps[1])[h], Value::Real(9.0));
+    }
+
+    #[test]
+    fn given_reals_are_kept_unrounded() {
+        let m = json!({"height": 12.345_678_901_234_5})
+            .as_object()
+            .unwrap()
+            .clone();
+        let ex = ExtraFields::infer(std::iter::once(&m), &[]);
+        assert_eq!(ex.values(&m), vec![Value::Real(12.345_678_901_234_5)]);
     }
 
     #[test]
