@@ -1435,6 +1435,32 @@ mod tests {
     }
 
     #[test]
+    fn a_sequence_that_comes_in_pieces_is_read_whole() {
+        // A pipe or a large file: a batch is handed out while the next
+        // Feature's `"type":"Feature"` has been seen but the Feature not ended.
+        struct Pieces<'a>(&'a [u8]);
+        impl Read for Pieces<'_> {
+            fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.0.len().min(out.len()).min(37);
+                out[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let text: String = (0..50)
+            .map(|i| {
+                format!(
+                    "{{\"type\":\"Feature\",\"properties\":{{\"id\":\"s{i}\"}},\
+                     \"geometry\":{{\"type\":\"Point\",\"coordinates\":[30.5,50.4]}}}}\n"
+                )
+            })
+            .collect();
+        let sites = read_sites_from(Pieces(text.as_bytes()), "s.geojsonl", true).unwrap();
+        assert_eq!(sites.len(), 50);
+        assert_eq!(sites[49].id, "s49");
+    }
+
+    #[test]
     fn reads_points_parts_and_dates() {
         let sites = parse_sites(SITES, "sites.geojson").unwrap();
         assert_eq!(sites.len(), 2);
