@@ -20,7 +20,7 @@ use crate::geodesy::{
 };
 use crate::model::{Incident, Interval, Location, Site, SiteGeometry};
 use crate::proximity::ProximityRow;
-use geo::{BooleanOps, InteriorPoint};
+use geo::BooleanOps;
 use geo_types::{Geometry, MultiPolygon, Point, Polygon};
 
 /// Largest error of a drawn outline against the true geodesic curve, metres:
@@ -181,7 +181,7 @@ fn representative(points: &[Point<f64>], polygons: &[Polygon<f64>]) -> Option<Po
     points
         .first()
         .copied()
-        .or_else(|| MultiPolygon(polygons.to_vec()).interior_point())
+        .or_else(|| crate::geodesy::interior_point(&MultiPolygon(polygons.to_vec())))
 }
 
 /// The reference of a relative or within location: the site feature its
@@ -430,7 +430,7 @@ pub fn build_layers(
     for s in sites {
         let point = match &s.geometry {
             SiteGeometry::Point(p) => Some(*p),
-            g => MultiPolygon(g.polygons().to_vec()).interior_point(),
+            g => crate::geodesy::interior_point(&MultiPolygon(g.polygons().to_vec())),
         };
         let mut values = vec![
             Value::Text(s.id.to_string()),
