@@ -511,3 +511,49 @@ fn proximity_command_measures_antimeridian_and_antipodal_cases() {
     let (d, inside) = figure("in-dateline", "dateline");
     assert_eq!((d, inside.as_str()), (0.0, "yes"));
 }
+
+/// Rings that cannot be measured are refused when read, with the file, the
+/// feature and the ring named, and exit code 2.
+#[test]
+fn rings_around_a_pole_or_too_large_are_refused_with_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let incidents = dir.path().join("incidents.geojson");
+    std::fs::write(
+        &incidents,
+        r#"{"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"id":"i","start":"2024-01-01"},"geometry":{"type":"Point","coordinates":[0.0,50.0]}}]}"#,
+    )
+    .unwrap();
+    for (ring, expected) in [
+        ("[[0,80],[120,80],[-120,80],[0,80]]", "encircles a pole"),
+        ("[[0,0],[60,0],[60,10],[0,0]]", "km across"),
+    ] {
+        let sites = dir.path().join("sites.geojson");
+        std::fs::write(
+            &sites,
+            format!(
+                r#"{{"type":"FeatureCollection","features":[
+{{"type":"Feature","properties":{{"id":"ok"}},"geometry":{{"type":"Point","coordinates":[1,1]}}}},
+{{"type":"Feature","properties":{{"id":"big"}},"geometry":{{"type":"Polygon","coordinates":[{ring}]}}}}]}}"#
+            ),
+        )
+        .unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_impactmap"))
+            .args(["proximity", "--sites"])
+            .arg(&sites)
+            .arg("--incidents")
+            .arg(&incidents)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        for part in [
+            "sites.geojson",
+            "feature 2 (id \"big\")",
+            "coordinates[0]",
+            expected,
+        ] {
+            assert!(stderr.contains(part), "{part:?} missing from: {stderr}");
+        }
+    }
+}

@@ -24,8 +24,8 @@ pub use polygon::{
     PolygonNearest,
 };
 pub use ring::{
-    bulge_m, crosses_antimeridian, is_ccw, lon_near, ring_problem, unwrapped, unwrapped_area2,
-    MAX_RING_EXTENT_M, MIN_CURVATURE_RADIUS_M,
+    bulge_m, crosses_antimeridian, interior_point, is_ccw, lon_near, ring_problem, unwrapped,
+    unwrapped_area2, MAX_RING_EXTENT_M, MIN_CURVATURE_RADIUS_M,
 };
 
 use geo_types::Point;

@@ -5,7 +5,8 @@
 //! by more than 180° are joined by the edge that crosses the antimeridian.
 
 use super::{ecef, WGS84_A, WGS84_F};
-use geo_types::Coord;
+use geo::InteriorPoint;
+use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
 
 /// Largest accepted extent of a ring, metres: the diagonal of the Earth-centred
 /// box of its vertices. Within it a ring stays well inside a hemisphere, and
@@ -118,6 +119,20 @@ pub fn ring_problem(ring: &[Coord<f64>]) -> Option<String> {
     None
 }
 
+/// A point inside a multipolygon (lon/lat degrees, longitude in −180…180),
+/// across the antimeridian too: found with continuous longitudes.
+pub fn interior_point(mp: &MultiPolygon<f64>) -> Option<Point<f64>> {
+    let reference = mp.0.first()?.exterior().0.first()?.x;
+    let ring = |r: &LineString<f64>| LineString(unwrapped(&r.0, reference));
+    let continuous = MultiPolygon(
+        mp.0.iter()
+            .map(|p| Polygon::new(ring(p.exterior()), p.interiors().iter().map(ring).collect()))
+            .collect(),
+    );
+    let p = continuous.interior_point()?;
+    Some(Point::new(lon_near(p.x(), 0.0), p.y()))
+}
+
 /// Smallest radius of curvature of the WGS84 ellipsoid (b²/a, at the
 /// equator along the meridian), metres.
 pub const MIN_CURVATURE_RADIUS_M: f64 = WGS84_A * (1.0 - WGS84_F) * (1.0 - WGS84_F);
@@ -139,15 +154,20 @@ mod tests {
         points.iter().map(|&(x, y)| Coord { x, y }).collect()
     }
 
-    #[test]
-    fn antimeridian_square_is_continuous_and_counter_clockwise() {
-        let r = ring(&[
+    /// A 0.2° square across the antimeridian at 50°N, counter-clockwise.
+    fn dateline_square() -> Vec<Coord<f64>> {
+        ring(&[
             (179.9, 50.0),
             (-179.9, 50.0),
             (-179.9, 50.2),
             (179.9, 50.2),
             (179.9, 50.0),
-        ]);
+        ])
+    }
+
+    #[test]
+    fn antimeridian_square_is_continuous_and_counter_clockwise() {
+        let r = dateline_square();
         assert!(crosses_antimeridian(&r));
         // A 0.2° × 0.2° square: twice its area is 0.08 square degrees.
         assert!((unwrapped_area2(&r) - 0.08).abs() < 1e-9);
@@ -166,6 +186,14 @@ mod tests {
         assert!(ring_problem(&wide).is_some());
         let big = ring(&[(0.0, 0.0), (60.0, 0.0), (60.0, 10.0), (0.0, 0.0)]);
         assert!(ring_problem(&big).unwrap().contains("km across"));
+    }
+
+    #[test]
+    fn interior_point_of_a_square_across_the_antimeridian_is_inside_it() {
+        let r = dateline_square();
+        let mp = MultiPolygon(vec![Polygon::new(LineString(r), vec![])]);
+        let p = interior_point(&mp).unwrap();
+        assert!(p.x().abs() > 179.9 && p.y() > 50.0 && p.y() < 50.2, "{p:?}");
     }
 
     #[test]

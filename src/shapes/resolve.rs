@@ -1,7 +1,6 @@
 //! The one rule for finding the site or part an incident names.
 
 use crate::model::{Site, SiteGeometry};
-use geo::InteriorPoint;
 use geo_types::{MultiPolygon, Point, Polygon};
 
 /// How the part a location names was found among the site's features.
@@ -160,7 +159,7 @@ impl Footprint {
         self.points
             .first()
             .copied()
-            .or_else(|| MultiPolygon(self.polygons.clone()).interior_point())
+            .or_else(|| crate::geodesy::interior_point(&MultiPolygon(self.polygons.clone())))
     }
 
     /// The largest geodesic distance from the anchor to a polygon vertex, metres.

@@ -19,7 +19,6 @@ use crate::io::table::{BEARING_DECIMALS, DISTANCE_DECIMALS, NEAREST_POINT_DECIMA
 use crate::model::{Incident, Interval, Location, Site, SiteGeometry};
 use crate::proximity::ProximityRow;
 use crate::shapes::{self, ShapeOptions};
-use geo::InteriorPoint;
 use geo_types::{Geometry, MultiPolygon};
 
 pub use crate::shapes::{outline_tolerance_m, trace_tolerance_m, ROUNDING_M};
@@ -275,7 +274,7 @@ pub fn build_layers(
     for s in sites {
         let point = match &s.geometry {
             SiteGeometry::Point(p) => Some(*p),
-            g => MultiPolygon(g.polygons().to_vec()).interior_point(),
+            g => crate::geodesy::interior_point(&MultiPolygon(g.polygons().to_vec())),
         };
         let mut values = vec![
             Value::Text(s.id.to_string()),
