@@ -27,6 +27,32 @@ fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
     (best, out.expect("at least one run"))
 }
 
+/// The hard case for a sweep along longitude: a comb of `teeth` long thin
+/// teeth pointing east (0.1° long, stacked north–south, each edge cut into
+/// equal steps to give about `corners` corners), so that every meridian
+/// crosses two edges per tooth. Counter-clockwise.
+fn comb(teeth: usize, corners: usize) -> geo_types::Polygon<f64> {
+    let steps = (corners / (2 * teeth)).max(1);
+    let (west, east, pitch) = (30.0, 30.1, 1e-4);
+    let mut ring = vec![geo_types::Coord { x: west, y: 50.0 }];
+    for t in 0..teeth {
+        let (south, north) = (50.0 + pitch * t as f64, 50.0 + pitch * (t as f64 + 0.5));
+        let x = |k: usize| west + 0.001 + (east - west - 0.001) * k as f64 / steps as f64;
+        ring.extend((0..=steps).map(|k| geo_types::Coord { x: x(k), y: south }));
+        ring.extend(
+            (0..=steps)
+                .rev()
+                .map(|k| geo_types::Coord { x: x(k), y: north }),
+        );
+    }
+    ring.push(geo_types::Coord {
+        x: west,
+        y: 50.0 + pitch * teeth as f64,
+    });
+    ring.push(ring[0]);
+    geo_types::Polygon::new(geo_types::LineString(ring), vec![])
+}
+
 fn main() {
     let sizes: Vec<usize> = std::env::var("IMPACTMAP_BENCH_CORNERS")
         .ok()
@@ -79,5 +105,12 @@ fn main() {
             "{n:>9} {mb:>8.1} {read_s:7.3} {validate_s:11.3} {geo_s} {index_s:8.3} {:20.6}",
             measure_s / queries.len() as f64
         );
+    }
+    println!("comb of 1,000 teeth: corners  validate_s");
+    for &n in &sizes {
+        let polygon = comb(1000, n);
+        let (validate_s, checked) = best_of(1, || valid::check_polygon(&polygon));
+        assert!(checked.is_ok(), "{checked:?}");
+        println!("{:>9} {validate_s:11.3}", polygon.exterior().0.len() - 1);
     }
 }
