@@ -245,28 +245,30 @@ fn unreadable_file_is_a_clear_error() {
     assert!(err.contains("no-such.osm.pbf"), "{err}");
 }
 
-/// The committed PBF is what osmium makes of the committed XML (run when osmium is installed).
+/// The committed PBFs are what osmium makes of the committed XML (run when osmium is installed).
 #[test]
 fn committed_pbf_matches_the_xml() {
-    let dir = tempfile::tempdir().unwrap();
-    let fresh = dir.path().join("sites.osm.pbf");
     if !common::tool_available(
         &["osmium", "--version"],
         "Debian: apt-get install osmium-tool",
     ) {
         return;
     }
-    let status = Command::new("osmium")
-        .arg("cat")
-        .arg(fixture("sites.osm"))
-        .arg("-o")
-        .arg(&fresh)
-        .status()
-        .expect("cannot run osmium");
-    assert!(status.success(), "osmium cat failed");
-    let (a, b) = (read(&fixture("sites.osm.pbf")), read(&fresh));
-    assert_eq!(a.sites, b.sites);
-    assert_eq!(a.warnings, b.warnings);
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["sites", "multipolygons"] {
+        let fresh = dir.path().join(format!("{name}.osm.pbf"));
+        let status = Command::new("osmium")
+            .arg("cat")
+            .arg(fixture(&format!("{name}.osm")))
+            .arg("-o")
+            .arg(&fresh)
+            .status()
+            .expect("cannot run osmium");
+        assert!(status.success(), "osmium cat failed");
+        let (a, b) = (read(&fixture(&format!("{name}.osm.pbf"))), read(&fresh));
+        assert_eq!(a.sites, b.sites, "{name}");
+        assert_eq!(a.warnings, b.warnings, "{name}");
+    }
 }
 
 #[test]
@@ -693,12 +695,10 @@ fn inside_by_parity(segments: &[(Coord<f64>, Coord<f64>)], p: Coord<f64>) -> boo
 /// building, at the distance an independent computation gives: the minimum
 /// over every member way segment of a densely sampled geodesic (a point
 /// outside an area is nearer to its boundary than to anything inside it).
-#[test]
-fn courtyard_point_is_outside_at_the_right_distance() {
-    use impactmap::geodesy::point_to_polygon;
-    let path = real("helsinki");
+/// The courtyard point and its independent distance, metres.
+fn courtyard_reference() -> (geo_types::Point<f64>, f64) {
     let courtyard = geo_types::point!(x: 24.9492627, y: 60.1787075);
-    let raw = Extract::read(&path);
+    let raw = Extract::read(&real("helsinki"));
     let segments = raw.segments(1858248);
     assert!(
         !inside_by_parity(&segments, courtyard.0),
@@ -709,7 +709,14 @@ fn courtyard_point_is_outside_at_the_right_distance() {
         .map(|&(a, b)| common::oracle_edge(courtyard, a, b))
         .fold(f64::INFINITY, f64::min);
     assert!((1.0..=3.0).contains(&expected), "{expected} m");
+    (courtyard, expected)
+}
 
+#[test]
+fn courtyard_point_is_outside_at_the_right_distance() {
+    use impactmap::geodesy::point_to_polygon;
+    let path = real("helsinki");
+    let (courtyard, expected) = courtyard_reference();
     let read = read_sites(&path, &filters(&["building"])).unwrap();
     let building = polygon_of(&read, "relation/1858248");
     assert_eq!(building.interiors().len(), 2, "two courtyard holes");
@@ -795,5 +802,48 @@ fn touching_rings_nested_outers_and_old_style_tags() {
         w[1].contains("node/1071") && w[1].ends_with("relation skipped"),
         "{}",
         w[1]
+    );
+}
+
+/// The same courtyard point through the command line, as users read OSM
+/// sites: `proximity --sites-osm FILE --tag building`.
+#[test]
+fn courtyard_point_through_the_command_line() {
+    let (courtyard, expected) = courtyard_reference();
+    let dir = tempfile::tempdir().unwrap();
+    let incidents = dir.path().join("incidents.csv");
+    std::fs::write(
+        &incidents,
+        format!(
+            "id,date,latitude,longitude\ncourtyard,2024-01-01,{},{}\n",
+            courtyard.y(),
+            courtyard.x()
+        ),
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_impactmap"))
+        .args(["proximity", "--sites-osm"])
+        .arg(real("helsinki"))
+        .args(["--tag", "building", "--quiet", "--incidents"])
+        .arg(&incidents)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let mut rows = csv::Reader::from_reader(stdout.as_bytes());
+    let headers = rows.headers().unwrap().clone();
+    let row = rows.records().next().unwrap().unwrap();
+    let field = |name: &str| &row[headers.iter().position(|h| h == name).unwrap()];
+    assert_eq!(field("site_id"), "relation/1858248");
+    assert_eq!(field("inside"), "no");
+    let distance: f64 = field("distance_m").parse().unwrap();
+    // The CSV is rounded to at least the millimetre.
+    assert!(
+        (distance - expected).abs() <= 0.0005 + 1e-9,
+        "{distance} m, independent {expected} m"
     );
 }

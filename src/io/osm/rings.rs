@@ -242,6 +242,17 @@ impl Graph {
     /// (OSM's definition, whatever the roles say); the ray is cast from the
     /// segment's midpoint, across the segment's steeper axis.
     fn area_on_the_left(&self) -> Adjacency {
+        let span = |axis: fn(Coord<f64>) -> f64| -> Vec<(f64, f64)> {
+            let ends = |&(a, b): &(usize, usize)| (axis(self.at[a]), axis(self.at[b]));
+            self.segments
+                .iter()
+                .map(|s| {
+                    let (p, q) = ends(s);
+                    (p.min(q), p.max(q))
+                })
+                .collect()
+        };
+        let (by_y, by_x) = (Strips::new(&span(|c| c.y)), Strips::new(&span(|c| c.x)));
         let mut out = vec![Vec::new(); self.at.len()];
         for (i, &(a, b)) in self.segments.iter().enumerate() {
             let (p, q) = (self.at[a], self.at[b]);
@@ -250,11 +261,11 @@ impl Graph {
             // A point just left of the segment sees it once on a ray towards
             // +x when the segment runs north, towards +y when it runs west.
             let own = if along_x { q.y > p.y } else { q.x < p.x };
-            let crossings = self
-                .segments
+            let strip = if along_x { by_y.at(m.y) } else { by_x.at(m.x) };
+            let crossings = strip
                 .iter()
-                .enumerate()
-                .filter(|&(j, &(c, d))| {
+                .filter(|&&j| {
+                    let (c, d) = self.segments[j];
                     let (c, d) = (self.at[c], self.at[d]);
                     j != i
                         && if along_x {
@@ -380,6 +391,43 @@ impl Graph {
             .zip(inners)
             .map(|((_, outer), holes)| Polygon::new(LineString(outer), holes))
             .collect())
+    }
+}
+
+/// Segments by the strips (of longitude or latitude) their extent covers, so
+/// that a ray across one axis meets only the segments of its strip.
+struct Strips {
+    low: f64,
+    width: f64,
+    segments: Vec<Vec<usize>>,
+}
+
+impl Strips {
+    /// From each segment's extent (low, high) along the axis.
+    fn new(spans: &[(f64, f64)]) -> Strips {
+        let low = spans.iter().map(|s| s.0).fold(f64::INFINITY, f64::min);
+        let high = spans.iter().map(|s| s.1).fold(f64::NEG_INFINITY, f64::max);
+        let count = (spans.len() / 8).clamp(1, 4096);
+        let mut strips = Strips {
+            low,
+            width: ((high - low) / count as f64).max(f64::MIN_POSITIVE),
+            segments: vec![Vec::new(); count],
+        };
+        for (i, &(a, b)) in spans.iter().enumerate() {
+            for k in strips.index(a)..=strips.index(b) {
+                strips.segments[k].push(i);
+            }
+        }
+        strips
+    }
+
+    fn index(&self, v: f64) -> usize {
+        (((v - self.low) / self.width) as usize).min(self.segments.len() - 1)
+    }
+
+    /// The segments whose extent may hold `v`.
+    fn at(&self, v: f64) -> &[usize] {
+        &self.segments[self.index(v)]
     }
 }
 
