@@ -197,6 +197,8 @@ pub struct FeatureStream<R> {
     eof: bool,
     /// The last read gave less than asked: the source has nothing more for now.
     drained: bool,
+    /// Bytes the last read gave.
+    last_read: usize,
     st: St,
     skip: Skip,
     /// Start (in `buf`) of the item being scanned: key, value, feature or top-level object.
@@ -235,6 +237,7 @@ impl<R: Read> FeatureStream<R> {
             consumed: 0,
             eof: false,
             drained: false,
+            last_read: 0,
             st: St::Top,
             skip: Skip::default(),
             item_start: 0,
@@ -288,7 +291,15 @@ impl<R: Read> FeatureStream<R> {
 
     /// Reads more input into the buffer.
     fn fill(&mut self) -> Result<(), FrameError> {
-        let want = self.batch_bytes.clamp(1 << 16, 1 << 23);
+        // The space is zeroed before each read: after a short read (a pipe, a
+        // live stream) ask for a little more than the source gave, not for a
+        // whole batch, or reading a source that gives a few bytes at a time
+        // zeroes megabytes per read.
+        let want = if self.drained {
+            (2 * self.last_read).clamp(1 << 12, 1 << 23)
+        } else {
+            self.batch_bytes.clamp(1 << 16, 1 << 23)
+        };
         let old = self.buf.len();
         self.buf.resize(old + want, 0);
         let n = loop {
@@ -304,6 +315,7 @@ impl<R: Read> FeatureStream<R> {
         self.buf.truncate(old + n);
         self.eof = n == 0;
         self.drained = n < want;
+        self.last_read = n;
         Ok(())
     }
 

@@ -1,0 +1,4 @@
+#![no_main]
+libfuzzer_sys::fuzz_target!(init: impactmap_fuzz::init(), |data: &[u8]| {
+    impactmap_fuzz::geojson_seq(data)
+});
