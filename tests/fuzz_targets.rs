@@ -46,7 +46,10 @@ const CASE: &str = "geodata/azerbaijan-missions";
 
 #[test]
 fn geojson_sites() {
-    let seeds = seeds(&[CASE, "fuzz/seeds/geojson_seq"], &["sites.geojson", ".geojsonl"]);
+    let seeds = seeds(
+        &[CASE, "fuzz/seeds/geojson_seq"],
+        &["sites.geojson", ".geojsonl"],
+    );
     run("geojson_sites", seeds, RUNS, checks::geojson_sites);
 }
 

@@ -82,9 +82,8 @@ pub fn geojson_seq(data: &[u8]) {
         &sites,
         &read_sites_from(Pipe::new(data), SEQUENCE, true),
     );
-    let read = |r: &mut dyn Read| {
-        IncidentBatches::new(r, SEQUENCE, bundled_sites(), true).collect_all()
-    };
+    let read =
+        |r: &mut dyn Read| IncidentBatches::new(r, SEQUENCE, bundled_sites(), true).collect_all();
     agree(
         "sequence incidents read whole / through a pipe",
         &read(&mut &data[..]),
@@ -201,7 +200,10 @@ pub fn writers(data: &[u8]) {
         write_table(&mut out, format, &rows, &sites, &incidents).expect("writing to memory");
         String::from_utf8(out).expect("tables are UTF-8")
     };
-    let ids: Vec<&str> = rows.iter().map(|r| incidents[r.incident].id.as_str()).collect();
+    let ids: Vec<&str> = rows
+        .iter()
+        .map(|r| incidents[r.incident].id.as_str())
+        .collect();
     csv_table(&table(TableFormat::Csv), &ids);
     json_table(&table(TableFormat::Json), &ids);
     markdown_table(&table(TableFormat::Markdown), rows.len());
@@ -219,7 +221,10 @@ pub fn writers(data: &[u8]) {
             ..Default::default()
         };
         if let Err(e) = roxmltree::Document::parse_with_options(&style_for(&layer), options) {
-            panic!("style of layer {} is not XML ({e}) for texts {texts:?}", layer.name);
+            panic!(
+                "style of layer {} is not XML ({e}) for texts {texts:?}",
+                layer.name
+            );
         }
     }
 }
@@ -254,7 +259,14 @@ fn svg_text(texts: &[String]) {
             x: 10.0,
             y: 20.0 + i as f64,
         };
-        scene.text(furniture::text(t, at, 12.0, Weight::Regular, Anchor::Start, Rgb(0, 0, 0)));
+        scene.text(furniture::text(
+            t,
+            at,
+            12.0,
+            Weight::Regular,
+            Anchor::Start,
+            Rgb(0, 0, 0),
+        ));
     }
     let svg = to_svg(&scene);
     let doc = roxmltree::Document::parse(&svg)
@@ -446,5 +458,8 @@ fn frames(reader: impl Read, batch_bytes: usize) -> Result<Vec<Frame>, String> {
 }
 
 fn agree_frames(a: &Result<Vec<Frame>, String>, b: &Result<Vec<Frame>, String>) {
-    assert!(a == b, "framing depends on how the bytes arrive\n{a:?}\n{b:?}");
+    assert!(
+        a == b,
+        "framing depends on how the bytes arrive\n{a:?}\n{b:?}"
+    );
 }

@@ -99,15 +99,7 @@ pub fn run(args: &ProximityArgs) -> anyhow::Result<()> {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
             let dest = Path::new("standard output");
-            stream_csv(
-                &mut lock,
-                dest,
-                args,
-                &sites,
-                &index,
-                &options,
-                &progress,
-            )
+            stream_csv(&mut lock, dest, args, &sites, &index, &options, &progress)
         }
         _ => {
             let mut incidents = Vec::new();
