@@ -874,3 +874,25 @@ fn fuzzed_relation_that_cannot_be_traced_is_a_warning() {
         warning.message
     );
 }
+
+/// An extract found by fuzzing whose relation/403 names a member of type 148
+/// (OSM knows node, way and relation: 0–2). osmpbf panics on it; the reader
+/// reports the relation as damaged and reads the rest.
+#[test]
+fn fuzzed_member_of_unknown_type_is_a_warning() {
+    let s = read_sites(
+        &fixture("fuzzed-member-type.osm.pbf"),
+        &filters(&["building", "amenity=embassy", "office=diplomatic"]),
+    )
+    .unwrap();
+    let warning = s
+        .warnings
+        .iter()
+        .find(|w| w.element.as_deref() == Some("relation/403"))
+        .expect("relation/403 is reported");
+    assert!(
+        warning.message.contains("the file is damaged"),
+        "{}",
+        warning.message
+    );
+}
