@@ -5,7 +5,6 @@
 //! features with `"geometry": null` and a `location` object for relative,
 //! within and area locations (see the README for the fields).
 
-use super::fxhash::{FxHashMap, FxHashSet};
 use super::stream::{Batch, FeatureSlice, FeatureStream, FrameError, Framing};
 use super::InputError;
 use crate::geodesy::geodesic_circle;
@@ -16,6 +15,7 @@ use crate::model::{
 use geo::{Centroid, Orient};
 use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::io::Read;
@@ -193,7 +193,7 @@ fn check_unique(
         .par_iter()
         .enumerate()
         .map(|(i, s)| {
-            let mut h = super::fxhash::FxHasher::default();
+            let mut h = rustc_hash::FxHasher::default();
             key(s).hash(&mut h);
             (h.finish(), i)
         })

@@ -7,7 +7,6 @@ pub mod atomic;
 pub mod basemap;
 pub mod csv;
 mod error;
-pub mod fxhash;
 pub mod geojson;
 pub mod layers;
 pub mod markdown;
