@@ -7,7 +7,7 @@
 //! written directly, with a fixed member order and number format.
 
 use super::table::{FieldType, Layer, Value};
-use crate::geodesy::unwrapped_area2;
+use crate::geodesy::{continuous, signed_area2};
 use geo_types::{Coord, Geometry, LineString, MultiPolygon, Point, Polygon};
 use std::io::{self, Write};
 
@@ -45,7 +45,7 @@ pub fn normalize_ring(ring: &LineString<f64>, ccw: bool) -> Option<LineString<f6
     }
     v.push(v[0]);
     // Across the antimeridian too: longitudes made continuous first.
-    let area = unwrapped_area2(&v);
+    let area = signed_area2(continuous(&v));
     if area == 0.0 {
         return None;
     }
@@ -230,7 +230,6 @@ pub fn gdal_type_name(t: FieldType) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::geodesy::signed_area2;
     use geo_types::{coord, polygon};
 
     #[test]
