@@ -89,24 +89,6 @@ pub fn is_sequence_name(path: &Path) -> bool {
         .any(|e| ext.eq_ignore_ascii_case(e))
 }
 
-/// Reads a whole text file, with a message that says what to do when it
-/// cannot be; a UTF-8 byte-order mark at its start is left out.
-pub(crate) fn read_text(path: &Path) -> Result<String, InputError> {
-    let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        let hint = match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file: check the path",
-            std::io::ErrorKind::InvalidData => "not UTF-8 text: save it as UTF-8",
-            _ => "cannot be read",
-        };
-        InputError::file(&name, format!("{hint} ({e})"))
-    })?;
-    Ok(match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    })
-}
-
 /// Parses a sites FeatureCollection; `file` names it in errors.
 pub fn parse_sites(text: &str, file: &str) -> Result<Vec<Site>, InputError> {
     parse_sites_bytes(text.as_bytes(), file)

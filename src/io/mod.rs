@@ -14,6 +14,7 @@ pub mod osm;
 pub mod ownership;
 pub mod stream;
 pub mod table;
+pub(crate) mod text;
 pub mod valid;
 pub mod xml;
 

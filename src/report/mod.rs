@@ -137,7 +137,7 @@ pub fn read_case(dir: &Path) -> Result<Case, ReportError> {
     };
     let toml_path = dir.join("case.toml");
     let config = if toml_path.exists() {
-        let text = io::geojson::read_text(&toml_path)?;
+        let text = io::text::read_text(&toml_path)?;
         CaseConfig::parse(&text)
             .map_err(|m| InputError::file(&toml_path.display().to_string(), m))?
     } else {
