@@ -36,6 +36,7 @@ pub mod render;
 pub mod report;
 pub mod shapes;
 pub mod style;
+#[cfg(any(test, feature = "workload"))]
 pub mod workload;
 
 pub use model::{Incident, Location, Site};
