@@ -7,7 +7,6 @@
 
 use super::stream::{Batch, FeatureSlice, FeatureStream, FrameError, Framing};
 use super::InputError;
-use crate::geodesy::geodesic_circle;
 use crate::model::{
     DateSpan, DistanceUnit, Incident, Location, RelativeDistance, Site, SiteDetails, SiteGeometry,
     Source, Text, TimePrecision, WeaponCategory,
@@ -1094,9 +1093,8 @@ fn parse_location<P: Props>(
                         "missing or not positive: give the area's radius in metres",
                     )
                 })?;
-            let circle = geodesic_circle(centre, radius, (radius * 1e-3).clamp(1e-3, 0.05));
             Ok(area(
-                MultiPolygon(vec![circle]),
+                crate::shapes::area_circle(centre, radius),
                 Some(centre),
                 name,
                 as_described.as_deref(),
