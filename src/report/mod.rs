@@ -21,10 +21,11 @@ pub use config::{CaseConfig, MapConfig};
 pub use manifest::{verify, Manifest, Verification, MANIFEST_NAME};
 
 use crate::io::atomic::{at, write_atomic, StagingDir};
-use crate::io::layers::{write_layers, LayerFormat, LayerOptions};
+use crate::io::layers::{write_layers, LayerFormat};
 use crate::io::ownership::{check_folder_apart, resolve, OutputClash};
 use crate::io::table::{write_table, TableFormat};
 use crate::io::{self, InputError};
+use crate::layers::LayerOptions;
 use crate::model::{Incident, Site, StepLength};
 use crate::proximity::{self, Options, ProximityRow};
 use crate::render::{self, Basemap, Extent, MapSpec, Page, Paper, TimelineSpec};
@@ -204,7 +205,6 @@ pub fn write_report(
             .clone()
             .unwrap_or_else(|| LayerOptions::default().rings_m),
         steps,
-        format: LayerFormat::GeoJson,
         ..LayerOptions::default()
     };
     for (path, _) in write_layers(
@@ -213,6 +213,7 @@ pub fn write_report(
         &case.incidents,
         &rows,
         &layer_options,
+        LayerFormat::GeoJson,
     )?
     .files
     {
@@ -220,16 +221,13 @@ pub fn write_report(
             .files
             .push(path.strip_prefix(&root).unwrap_or(&path).to_path_buf());
     }
-    let gpkg = LayerOptions {
-        format: LayerFormat::GeoPackage,
-        ..layer_options
-    };
     for (path, _) in write_layers(
         &root.join("layers"),
         &case.sites,
         &case.incidents,
         &rows,
-        &gpkg,
+        &layer_options,
+        LayerFormat::GeoPackage,
     )?
     .files
     {

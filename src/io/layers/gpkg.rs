@@ -9,7 +9,7 @@
 //!
 //! Timestamps are fixed so the same layers give the same bytes.
 
-use super::table::{Feature, Layer, Value};
+use crate::layers::{Feature, Layer, Value};
 use geo_types::{Coord, Geometry, Polygon};
 use rusqlite::{params, Connection};
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! one geometry type each. The GeoJSON and GeoPackage writers both read it,
 //! so both formats carry the same coordinates and the same values.
 
-use super::geojson_out::normalize_geometry;
+use super::normalize_geometry;
 use chrono::NaiveDate;
 use geo_types::Geometry;
 use serde_json::Value as Json;
