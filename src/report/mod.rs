@@ -21,11 +21,11 @@ pub use config::{CaseConfig, MapConfig};
 pub use manifest::{verify, Manifest, Verification, MANIFEST_NAME};
 
 use crate::io::atomic::{at, write_atomic, StagingDir};
-use crate::io::layers::{write_layers, LayerFormat};
+use crate::io::layers::{write_layer_set, LayerFormat};
 use crate::io::ownership::{check_folder_apart, resolve, OutputClash};
 use crate::io::table::{write_table, TableFormat};
 use crate::io::{self, InputError};
-use crate::layers::LayerOptions;
+use crate::layers::{build_layers, LayerOptions};
 use crate::model::{Incident, Site, StepLength};
 use crate::proximity::{self, Options, ProximityRow};
 use crate::render::{self, Basemap, Extent, MapSpec, Page, Paper, TimelineSpec};
@@ -207,33 +207,14 @@ pub fn write_report(
         steps,
         ..LayerOptions::default()
     };
-    for (path, _) in write_layers(
-        &root.join("layers"),
-        &case.sites,
-        &case.incidents,
-        &rows,
-        &layer_options,
-        LayerFormat::GeoJson,
-    )?
-    .files
-    {
-        summary
-            .files
-            .push(path.strip_prefix(&root).unwrap_or(&path).to_path_buf());
-    }
-    for (path, _) in write_layers(
-        &root.join("layers"),
-        &case.sites,
-        &case.incidents,
-        &rows,
-        &layer_options,
-        LayerFormat::GeoPackage,
-    )?
-    .files
-    {
-        summary
-            .files
-            .push(path.strip_prefix(&root).unwrap_or(&path).to_path_buf());
+    // Built once, written in both formats.
+    let layers = build_layers(&case.sites, &case.incidents, &rows, &layer_options);
+    for format in [LayerFormat::GeoJson, LayerFormat::GeoPackage] {
+        for (path, _) in write_layer_set(&root.join("layers"), &layers, format)?.files {
+            summary
+                .files
+                .push(path.strip_prefix(&root).unwrap_or(&path).to_path_buf());
+        }
     }
 
     let page = page(&case)?;
