@@ -22,19 +22,6 @@ pub enum FieldType {
     DateTime,
 }
 
-impl FieldType {
-    /// Column type in a GeoPackage table.
-    pub fn sql_type(&self) -> &'static str {
-        match self {
-            Self::Text => "TEXT",
-            Self::Integer => "INTEGER",
-            Self::Real => "REAL",
-            Self::Date => "DATE",
-            Self::DateTime => "DATETIME",
-        }
-    }
-}
-
 /// One attribute value; `Null` is allowed in every field.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -95,15 +82,6 @@ pub enum GeometryType {
 }
 
 impl GeometryType {
-    /// OGC name as in `gpkg_geometry_columns`.
-    pub fn ogc_name(&self) -> &'static str {
-        match self {
-            Self::Point => "POINT",
-            Self::LineString => "LINESTRING",
-            Self::MultiPolygon => "MULTIPOLYGON",
-        }
-    }
-
     fn accepts(&self, g: &Geometry<f64>) -> bool {
         matches!(
             (self, g),
