@@ -69,7 +69,12 @@ fn geojson_parallel() {
 #[test]
 fn geojson_incidents() {
     let seeds = seeds(&[CASE], &["incidents.geojson"]);
-    run("geojson_incidents", seeds, runs(), checks::geojson_incidents);
+    run(
+        "geojson_incidents",
+        seeds,
+        runs(),
+        checks::geojson_incidents,
+    );
 }
 
 #[test]

@@ -440,7 +440,14 @@ fn report_keeps_hostile_text_inert() {
     let outputs = tempfile::tempdir().unwrap();
     let out = outputs.path().join("out");
     let o = run(
-        &["report", ".", "-o", out.to_str().unwrap(), "--basemap", "none"],
+        &[
+            "report",
+            ".",
+            "-o",
+            out.to_str().unwrap(),
+            "--basemap",
+            "none",
+        ],
         case.path(),
     );
     ok(&o);
