@@ -152,6 +152,14 @@ pub fn read_case(dir: &Path) -> Result<Case, ReportError> {
     })
 }
 
+/// A picture that could not be drawn or written, named by its file in the report.
+fn render_error(rel: &Path) -> impl Fn(render::RenderError) -> ReportError + '_ {
+    move |source| ReportError::Render {
+        what: rel.display().to_string(),
+        source,
+    }
+}
+
 /// Reads the case in `case_dir` and writes the whole report into `out_dir`.
 pub fn write_report(
     case_dir: &Path,
@@ -230,36 +238,30 @@ pub fn write_report(
             title: planned.title.clone(),
             ..planned.spec.clone()
         };
-        for ext in &formats {
-            let rel = PathBuf::from("maps").join(format!("{}.{ext}", planned.name));
-            let layout = render::render_map(
-                &spec,
-                &case.sites,
-                &case.incidents,
-                &rows,
-                basemap,
-                &root.join(&rel),
-            )
-            .map_err(|source| ReportError::Render {
-                what: rel.display().to_string(),
-                source,
-            })?;
-            if ext == &formats[0] {
-                summary.dropped_labels.extend(
-                    layout
-                        .dropped
-                        .iter()
-                        .map(|d| format!("{}: {}", planned.name, d.name)),
-                );
-                drawn.push(markdown::DrawnMap {
-                    file: rel.clone(),
-                    heading: planned.heading.clone(),
-                    site: planned.site.clone(),
-                    layout,
-                });
-            }
-            summary.files.push(rel);
+        let files: Vec<PathBuf> = formats
+            .iter()
+            .map(|ext| PathBuf::from("maps").join(format!("{}.{ext}", planned.name)))
+            .collect();
+        // Drawn once, written in every format.
+        let (scene, layout) =
+            render::build_map(&spec, &case.sites, &case.incidents, &rows, basemap)
+                .map_err(render_error(&files[0]))?;
+        for rel in &files {
+            render::write_scene(&scene, &root.join(rel)).map_err(render_error(rel))?;
+            summary.files.push(rel.clone());
         }
+        summary.dropped_labels.extend(
+            layout
+                .dropped
+                .iter()
+                .map(|d| format!("{}: {}", planned.name, d.name)),
+        );
+        drawn.push(markdown::DrawnMap {
+            file: files[0].clone(),
+            heading: planned.heading.clone(),
+            site: planned.site.clone(),
+            layout,
+        });
     }
     let mut timeline = None;
     if case.config.timeline.unwrap_or(true) && !rows.is_empty() {
@@ -268,18 +270,17 @@ pub fn write_report(
             title: None,
             site: None,
         };
-        for ext in &formats {
-            let rel = PathBuf::from(format!("timeline.{ext}"));
-            render::render_timeline(&spec, &case.sites, &case.incidents, &rows, &root.join(&rel))
-                .map_err(|source| ReportError::Render {
-                what: rel.display().to_string(),
-                source,
-            })?;
-            if timeline.is_none() {
-                timeline = Some(rel.clone());
-            }
-            summary.files.push(rel);
+        let files: Vec<PathBuf> = formats
+            .iter()
+            .map(|ext| PathBuf::from(format!("timeline.{ext}")))
+            .collect();
+        let (scene, _) = render::build_timeline(&spec, &case.sites, &case.incidents, &rows)
+            .map_err(render_error(&files[0]))?;
+        for rel in &files {
+            render::write_scene(&scene, &root.join(rel)).map_err(render_error(rel))?;
+            summary.files.push(rel.clone());
         }
+        timeline = Some(files[0].clone());
     }
 
     let report_md = markdown::report(&case, &rows, &drawn, timeline.as_deref(), &steps);
