@@ -7,7 +7,6 @@ pub mod atomic;
 pub mod basemap;
 pub mod csv;
 mod error;
-pub mod fxhash;
 pub mod geojson;
 pub mod layers;
 pub mod markdown;
@@ -15,6 +14,7 @@ pub mod osm;
 pub mod ownership;
 pub mod stream;
 pub mod table;
+pub(crate) mod text;
 pub mod valid;
 pub mod xml;
 

@@ -577,7 +577,7 @@ mod tests {
         assert!(rings.len() >= 8);
         assert!(rings
             .iter()
-            .all(|r| crate::render::geom::signed_area(r) > 0.0));
+            .all(|r| crate::render::geom::signed_area2(r) > 0.0));
     }
 
     #[test]

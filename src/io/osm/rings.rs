@@ -23,6 +23,7 @@
 //! geometry is planar in lon/lat, as in OSM, libosmium and GDAL. Outer rings
 //! come out counter-clockwise, holes clockwise.
 
+use crate::geodesy::signed_area2;
 use geo::coordinate_position::CoordPos;
 use geo::dimensions::Dimensions;
 use geo::kernels::{Kernel, Orientation, RobustKernel};
@@ -488,15 +489,6 @@ fn midpoint(ring: &[Coord<f64>]) -> Coord<f64> {
     (ring[0] + ring[1]) / 2.0
 }
 
-/// Twice the signed planar area of a closed ring in lon/lat, about its first
-/// vertex: positive when counter-clockwise.
-pub(crate) fn signed_area2(ring: &[Coord<f64>]) -> f64 {
-    let o = ring[0];
-    ring.windows(2)
-        .map(|w| (w[0].x - o.x) * (w[1].y - o.y) - (w[1].x - o.x) * (w[0].y - o.y))
-        .sum()
-}
-
 /// Whether `p` lies inside the closed ring (even-odd rule on lon/lat).
 fn ring_contains(ring: &[Coord<f64>], p: Coord<f64>) -> bool {
     let mut inside = false;
@@ -535,7 +527,7 @@ mod tests {
 
     /// Twice the area of a polygon in (0.0001°)², holes subtracted.
     fn area2(p: &Polygon<f64>) -> f64 {
-        let ring = |r: &LineString<f64>| signed_area2(&r.0) * 1e8;
+        let ring = |r: &LineString<f64>| signed_area2(r) * 1e8;
         ring(p.exterior()) + p.interiors().iter().map(ring).sum::<f64>()
     }
 
@@ -584,7 +576,7 @@ mod tests {
         assert_eq!(polygons.len(), 1);
         assert_eq!(polygons[0].interiors().len(), 1);
         assert!(
-            signed_area2(&polygons[0].interiors()[0].0) < 0.0,
+            signed_area2(&polygons[0].interiors()[0]) < 0.0,
             "holes run clockwise"
         );
         assert!((area2(&polygons[0]) - 2.0 * 14.5).abs() < 1e-9);
