@@ -26,13 +26,13 @@
 //! assert_eq!(point_to_polygon(point!(x: 30.0005, y: 50.0005), &square).distance_m, 0.0);
 //! ```
 
-pub mod cli;
 pub mod geodesy;
 pub mod io;
 pub mod model;
 pub mod projection;
 pub mod proximity;
 pub mod render;
+#[cfg(feature = "report")]
 pub mod report;
 pub mod shapes;
 pub mod style;

@@ -1,11 +1,11 @@
 //! The input options every subcommand shares: sites and incidents files.
 
 use super::UsageError;
-use crate::io::csv::CsvColumns;
-use crate::io::osm::TagFilter;
-use crate::io::{self, read, InputError};
-use crate::model::{Incident, Site};
 use clap::Args;
+use impactmap::io::csv::CsvColumns;
+use impactmap::io::osm::TagFilter;
+use impactmap::io::{self, read, InputError};
+use impactmap::model::{Incident, Site};
 use std::path::{Path, PathBuf};
 
 /// Sites and incidents to read.
@@ -71,7 +71,7 @@ impl InputArgs {
 
     /// Refuses an output file that is one of the inputs.
     pub fn check_output(&self, output: &std::path::Path) -> anyhow::Result<()> {
-        crate::io::ownership::check_not_an_input(output, &self.paths())?;
+        impactmap::io::ownership::check_not_an_input(output, &self.paths())?;
         Ok(())
     }
 
@@ -150,14 +150,14 @@ impl InputArgs {
     pub fn load_with_rows(
         &self,
         max_distance_m: Option<f64>,
-        steps: crate::model::StepLength,
-    ) -> anyhow::Result<(LoadedCase, Vec<crate::proximity::ProximityRow>)> {
+        steps: impactmap::model::StepLength,
+    ) -> anyhow::Result<(LoadedCase, Vec<impactmap::proximity::ProximityRow>)> {
         let case = self.load()?;
-        let options = crate::proximity::Options {
+        let options = impactmap::proximity::Options {
             max_distance_m,
             steps,
         };
-        let rows = crate::proximity::Engine::new(&case.sites, options).rows(&case.incidents)?;
+        let rows = impactmap::proximity::Engine::new(&case.sites, options).rows(&case.incidents)?;
         Ok((case, rows))
     }
 

@@ -1,11 +1,11 @@
 //! `impactmap layers`: QGIS-ready layers (GeoJSON with styles, or a GeoPackage).
 
 use super::{InputArgs, UsageError};
-use crate::io::layers::{
+use clap::{Args, ValueEnum};
+use impactmap::io::layers::{
     build_layers, set_files, write_layer_set, LayerFormat, LayerOptions, GPKG_NAME,
 };
-use crate::model::StepLength;
-use clap::{Args, ValueEnum};
+use impactmap::model::StepLength;
 use std::path::PathBuf;
 
 pub(super) const EXAMPLES: &str = "Examples:

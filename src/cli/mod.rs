@@ -1,4 +1,5 @@
-//! Command-line interface: argument definitions, one module per subcommand.
+//! The command line: argument definitions, one module per subcommand, each
+//! a thin layer over the library.
 
 mod input;
 mod layers;
@@ -9,10 +10,10 @@ mod report;
 mod timeline;
 mod verify;
 
-pub use input::{InputArgs, LoadedCase};
+pub use input::InputArgs;
 pub use layers::LayersArgs;
 pub use proximity::ProximityArgs;
-pub use render::{PageArgs, RenderArgs};
+pub use render::RenderArgs;
 pub use report::ReportArgs;
 pub use timeline::TimelineArgs;
 pub use verify::VerifyArgs;
@@ -67,10 +68,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
 /// Exit code for an error: 2 for bad input or usage, 1 for other failures.
 pub fn exit_code(err: &anyhow::Error) -> i32 {
     let bad_input = err.chain().any(|e| {
-        e.is::<crate::io::InputError>()
-            || e.is::<crate::proximity::UnknownSite>()
+        e.is::<impactmap::io::InputError>()
+            || e.is::<impactmap::proximity::UnknownSite>()
             || e.is::<UsageError>()
-            || e.is::<crate::io::ownership::OutputClash>()
+            || e.is::<impactmap::io::ownership::OutputClash>()
     });
     if bad_input {
         2

@@ -2,11 +2,11 @@
 
 use super::progress::Progress;
 use super::{InputArgs, UsageError};
-use crate::io::atomic::{at, write_atomic};
-use crate::io::table::{write_table, CsvStream, TableFormat};
-use crate::model::StepLength;
-use crate::proximity::{Engine, Options};
 use clap::Args;
+use impactmap::io::atomic::{at, write_atomic};
+use impactmap::io::table::{write_table, CsvStream, TableFormat};
+use impactmap::model::StepLength;
+use impactmap::proximity::{Engine, Options};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 

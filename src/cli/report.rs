@@ -1,8 +1,8 @@
 //! `impactmap report`: the whole report for a case folder.
 
 use super::render::load_basemap;
-use crate::report::{write_report, ReportError};
 use clap::Args;
+use impactmap::report::{write_report, ReportError};
 use std::path::PathBuf;
 
 pub(super) const EXAMPLES: &str = "Examples:
