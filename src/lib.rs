@@ -26,6 +26,7 @@
 //! assert_eq!(point_to_polygon(point!(x: 30.0005, y: 50.0005), &square).distance_m, 0.0);
 //! ```
 
+pub mod error;
 pub mod geodesy;
 pub mod io;
 pub mod model;
@@ -38,4 +39,5 @@ pub mod shapes;
 pub mod style;
 pub mod workload;
 
+pub use error::Error;
 pub use model::{Incident, Location, Site};

@@ -65,14 +65,17 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// Exit code for an error: 2 for bad input or usage, 1 for other failures.
+/// Exit code for an error: 2 for bad input or usage, 1 for other failures,
+/// as the outermost of the library's errors in the chain is classed
+/// ([`impactmap::error::classify`]).
 pub fn exit_code(err: &anyhow::Error) -> i32 {
-    let bad_input = err.chain().any(|e| {
-        e.is::<impactmap::io::InputError>()
-            || e.is::<impactmap::proximity::UnknownSite>()
-            || e.is::<UsageError>()
-            || e.is::<impactmap::io::ownership::OutputClash>()
-    });
+    let bad_input = err
+        .chain()
+        .find_map(|e| match e.is::<UsageError>() {
+            true => Some(true),
+            false => impactmap::error::classify(e),
+        })
+        .unwrap_or(false);
     if bad_input {
         2
     } else {
