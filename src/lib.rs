@@ -13,6 +13,17 @@
 //! computes figures with [`geodesy`], and the writers in [`io`] and
 //! [`render`] turn them into tables, layers and maps.
 //!
+//! The engine the `impactmap` program runs is [`proximity::Engine`]: incidents
+//! in one batch or as a stream, answered on all cores; [`io::read`] reads
+//! them from a path, bytes or a stream, and [`io::table::CsvStream`] writes
+//! the table as they come. Every error converts into [`Error`], which says
+//! whether the input is at fault ([`Error::is_input`]).
+//!
+//! Features: `cli` (default) builds the program (clap, indicatif, mimalloc,
+//! memory-mapped input) and turns on `report`, the report of a case folder
+//! (reads `case.toml`). A library user may take neither:
+//! `impactmap = { version = "0.1", default-features = false }`.
+//!
 //! ```
 //! use impactmap::geodesy::{distance_m, point_to_polygon};
 //! use geo_types::{point, polygon};
