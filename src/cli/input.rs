@@ -179,7 +179,7 @@ fn read_geojson_sites(path: &Path) -> Result<Vec<Site>, InputError> {
     }
     let file = io::geojson::open(path)?;
     let map = map_file(&file).map_err(|e| io::geojson::open_error(path, e))?;
-    read::sites_from_bytes(&map, &path.display().to_string())
+    read::sites_from_bytes(map, &path.display().to_string())
 }
 
 /// The file's bytes, mapped into memory: read from the page cache as the
@@ -193,8 +193,8 @@ fn read_geojson_sites(path: &Path) -> Result<Vec<Site>, InputError> {
 /// meanwhile, reading the lost pages would stop the process (SIGBUS) rather
 /// than give wrong figures quietly.
 fn map_file(file: &std::fs::File) -> std::io::Result<memmap2::Mmap> {
-    // SAFETY: the map is only read, never written through, and dropped before
-    // the caller returns; see above for a file changed while it is read.
+    // SAFETY: the map is only read, never written through, and dropped once
+    // parsed; see above for a file changed while it is read.
     let map = unsafe { memmap2::Mmap::map(file)? };
     // The features are read front to back by each task.
     #[cfg(unix)]

@@ -38,7 +38,7 @@ pub fn read_sites(path: &Path) -> Result<Vec<Site>, InputError> {
         return read_sites_from(open(path)?, &name, true);
     }
     let bytes = std::fs::read(path).map_err(|e| open_error(path, e))?;
-    parse_sites_bytes(&bytes, &name)
+    parse_sites_bytes(bytes, &name)
 }
 
 /// Reads incidents from a file (framings as for [`read_sites`]); `relative` and
@@ -97,12 +97,17 @@ pub fn parse_sites(text: &str, file: &str) -> Result<Vec<Site>, InputError> {
 /// Parses sites from bytes held in memory (a FeatureCollection; a UTF-8
 /// byte-order mark is skipped): read by all cores at once when it is
 /// ordinary, else through the streaming path (which gives the precise error);
-/// `file` names it in errors.
-pub fn parse_sites_bytes(bytes: &[u8], file: &str) -> Result<Vec<Site>, InputError> {
-    let bytes = bytes.strip_prefix(super::stream::BOM).unwrap_or(bytes);
-    match read_in_parallel(bytes, file) {
-        Some(read) => check_read(read?, file),
-        None => read_sites_from(bytes, file, false),
+/// `file` names it in errors. Bytes given by value (a file's contents, a
+/// memory map) are let go once parsed, before the ids are checked.
+pub fn parse_sites_bytes(bytes: impl AsRef<[u8]>, file: &str) -> Result<Vec<Site>, InputError> {
+    let text = bytes.as_ref();
+    let text = text.strip_prefix(super::stream::BOM).unwrap_or(text);
+    match read_in_parallel(text, file) {
+        Some(read) => {
+            drop(bytes);
+            check_read(read?, file)
+        }
+        None => read_sites_from(text, file, false),
     }
 }
 
