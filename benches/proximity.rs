@@ -88,7 +88,7 @@ fn query(c: &mut Criterion) {
         group.bench_function(kind.as_str(), |b| {
             b.iter(|| {
                 for p in &points {
-                    black_box(index.nearest(&sites, *p));
+                    black_box(index.nearest(*p));
                 }
             })
         });

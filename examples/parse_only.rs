@@ -8,8 +8,8 @@
 //! The benchmark script (`bench/run.sh`) reports a proximity run's time as a
 //! multiple of both.
 
-use impactmap::cli::InputArgs;
-use std::path::PathBuf;
+use impactmap::io::{csv::CsvColumns, read};
+use std::path::Path;
 
 /// The allocator of the `impactmap` binary, so the floor is measured alike.
 #[global_allocator]
@@ -22,22 +22,9 @@ fn main() -> anyhow::Result<()> {
     };
     match mode.as_str() {
         "tool" => {
-            let input = InputArgs {
-                sites: Some(PathBuf::from(sites)),
-                sites_osm: None,
-                tag: Vec::new(),
-                incidents: PathBuf::from(incidents),
-                lat_col: None,
-                lon_col: None,
-                id_col: None,
-                date_col: None,
-            };
-            let case = input.load()?;
-            eprintln!(
-                "{} sites, {} incidents",
-                case.sites.len(),
-                case.incidents.len()
-            );
+            let sites = read::sites(Path::new(sites))?;
+            let incidents = read::incidents(Path::new(incidents), &sites, &CsvColumns::default())?;
+            eprintln!("{} sites, {} incidents", sites.len(), incidents.len());
         }
         "json" => {
             for path in [sites, incidents] {

@@ -14,6 +14,17 @@
 //! their geometry and layer features, and the writers in [`io`] and
 //! [`render`] turn them into tables, layer files and maps.
 //!
+//! The engine the `impactmap` program runs is [`proximity::Engine`]: incidents
+//! in one batch or as a stream, answered on all cores; [`io::read`] reads
+//! them from a path, bytes or a stream, and [`io::table::CsvStream`] writes
+//! the table as they come. Every error converts into [`Error`], which says
+//! whether the input is at fault ([`Error::is_input`]).
+//!
+//! Features: `cli` (default) builds the program (clap, indicatif, mimalloc,
+//! memory-mapped input) and turns on `report`, the report of a case folder
+//! (reads `case.toml`). A library user may take neither:
+//! `impactmap = { version = "0.1", default-features = false }`.
+//!
 //! ```
 //! use impactmap::geodesy::{distance_m, point_to_polygon};
 //! use geo_types::{point, polygon};
@@ -27,7 +38,7 @@
 //! assert_eq!(point_to_polygon(point!(x: 30.0005, y: 50.0005), &square).distance_m, 0.0);
 //! ```
 
-pub mod cli;
+pub mod error;
 pub mod geodesy;
 pub mod io;
 pub mod layers;
@@ -35,10 +46,12 @@ pub mod model;
 pub mod projection;
 pub mod proximity;
 pub mod render;
+#[cfg(feature = "report")]
 pub mod report;
 pub mod shapes;
 pub mod style;
 #[cfg(any(test, feature = "workload"))]
 pub mod workload;
 
+pub use error::Error;
 pub use model::{Incident, Location, Site};

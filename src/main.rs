@@ -1,5 +1,10 @@
+//! The `impactmap` command line: parses the arguments, calls the library,
+//! shows progress and maps errors to exit codes.
+
+mod cli;
+
 use clap::Parser;
-use impactmap::cli::{exit_code, run, Cli};
+use cli::{exit_code, run, Cli};
 
 /// mimalloc rather than the system allocator: reading a national OpenStreetMap
 /// extract makes millions of small allocations on every core at once.

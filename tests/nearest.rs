@@ -34,7 +34,7 @@ fn index_finds_the_brute_force_nearest() {
         let index = SiteIndex::new(&sites);
         for _ in 0..250 {
             let q = destination(centre, rng.range(0.0, 360.0), rng.range(0.0, 4000.0));
-            let got = index.nearest(&sites, q).unwrap();
+            let got = index.nearest(q).unwrap();
             let brute = sites
                 .iter()
                 .map(|s| exact(&s.geometry, q).distance_m)
@@ -45,9 +45,9 @@ fn index_finds_the_brute_force_nearest() {
         for _ in 0..30 {
             let q = destination(centre, rng.range(0.0, 360.0), rng.range(0.0, 3000.0));
             let mut got: Vec<usize> = index
-                .within(&sites, q, 150.0)
+                .within(q, 150.0)
                 .iter()
-                .map(|h| h.site)
+                .map(|h| h.site.index())
                 .collect();
             let mut brute: Vec<usize> = (0..sites.len())
                 .filter(|&i| exact(&sites[i].geometry, q).distance_m <= 150.0)

@@ -54,10 +54,10 @@ fn index_matches_brute_force_on_city_workloads() {
         let index = SiteIndex::new(&sites);
         let mut kinds = std::collections::BTreeMap::new();
         for (q, kind) in &w.impacts {
-            let got = index.nearest(&sites, *q).unwrap();
+            let got = index.nearest(*q).unwrap();
             let (want, d) = brute_nearest(&sites, *q);
             assert_eq!(
-                (got.site, got.nearest.distance_m),
+                (got.site.index(), got.nearest.distance_m),
                 (want, d),
                 "{kind:?} impact {q:?} at {centre:?}"
             );
@@ -74,9 +74,9 @@ fn index_matches_brute_force_on_city_workloads() {
         // Every site within 60 m, against a brute-force filter.
         for (q, _) in w.impacts.iter().take(60) {
             let mut got: Vec<usize> = index
-                .within(&sites, *q, 60.0)
+                .within(*q, 60.0)
                 .iter()
-                .map(|h| h.site)
+                .map(|h| h.site.index())
                 .collect();
             let mut want: Vec<usize> = (0..sites.len())
                 .filter(|&i| exact(&sites[i].geometry, *q).distance_m <= 60.0)

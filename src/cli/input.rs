@@ -1,13 +1,12 @@
 //! The input options every subcommand shares: sites and incidents files.
 
 use super::UsageError;
-use crate::io::csv::CsvColumns;
-use crate::io::osm::TagFilter;
-use crate::io::{self, InputError};
-use crate::model::{Incident, Site};
 use clap::Args;
-use std::io::{BufRead, Read};
-use std::path::PathBuf;
+use impactmap::io::csv::CsvColumns;
+use impactmap::io::osm::TagFilter;
+use impactmap::io::{self, read, InputError};
+use impactmap::model::{Incident, Site};
+use std::path::{Path, PathBuf};
 
 /// Sites and incidents to read.
 #[derive(Debug, Clone, Args)]
@@ -72,7 +71,7 @@ impl InputArgs {
 
     /// Refuses an output file that is one of the inputs.
     pub fn check_output(&self, output: &std::path::Path) -> anyhow::Result<()> {
-        crate::io::ownership::check_not_an_input(output, &self.paths())?;
+        impactmap::io::ownership::check_not_an_input(output, &self.paths())?;
         Ok(())
     }
 
@@ -105,7 +104,7 @@ impl InputArgs {
                 }
                 (read.sites, osm)
             }
-            (Some(path), None) => (io::geojson::read_sites(path)?, path),
+            (Some(path), None) => (read_geojson_sites(path)?, path),
             (None, None) => {
                 return Err(UsageError(
                     "give --sites FILE or --sites-osm FILE --tag KEY[=VALUE]".into(),
@@ -134,44 +133,16 @@ impl InputArgs {
         if path.as_os_str() == "-" {
             // No bigger than the readers' own requests, so that they read the
             // pipe directly and see when it has nothing more for now.
-            let mut stdin = std::io::BufReader::with_capacity(8 << 10, std::io::stdin());
-            let first = stdin
-                .fill_buf()
-                .map_err(|e| InputError::file("standard input", format!("cannot be read ({e})")))?;
-            // A byte-order mark is skipped by either reader.
-            let first = first.strip_prefix(io::stream::BOM).unwrap_or(first);
-            let geojson = first
-                .iter()
-                .find(|b| !b.is_ascii_whitespace())
-                .is_some_and(|b| matches!(b, b'{' | 0x1E));
-            return if geojson {
-                geojson_batches(
-                    io::geojson::IncidentBatches::new(stdin, "standard input", sites, true),
-                    f,
-                )
-            } else {
-                csv_batches(stdin, "standard input", &self.columns(), f)
-            };
+            let stdin = std::io::BufReader::with_capacity(8 << 10, std::io::stdin());
+            return read::for_each_incident_batch_from(
+                stdin,
+                "standard input",
+                sites,
+                &self.columns(),
+                f,
+            );
         }
-        let name = path.display().to_string();
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .unwrap_or("")
-            .to_ascii_lowercase();
-        let open = || io::geojson::open(path);
-        match ext.as_str() {
-            "csv" => csv_batches(open()?, &name, &self.columns(), f),
-            "geojson" | "json" | "geojsonl" | "geojsons" | "geojsonseq" | "ndjson" | "jsonl" => {
-                let sequence = io::geojson::is_sequence_name(path);
-                geojson_batches(io::geojson::IncidentBatches::new(open()?, &name, sites, sequence), f)
-            }
-            _ => Err(InputError::file(
-                &name,
-                "unknown format: use .geojson (or .json, .geojsonl, .ndjson) or .csv, or `-` for standard input",
-            )
-            .into()),
-        }
+        read::for_each_incident_batch(path, sites, &self.columns(), f)
     }
 
     /// Reads both files and computes the proximity rows (nearest site, or
@@ -179,14 +150,14 @@ impl InputArgs {
     pub fn load_with_rows(
         &self,
         max_distance_m: Option<f64>,
-        steps: crate::model::StepLength,
-    ) -> anyhow::Result<(LoadedCase, Vec<crate::proximity::ProximityRow>)> {
+        steps: impactmap::model::StepLength,
+    ) -> anyhow::Result<(LoadedCase, Vec<impactmap::proximity::ProximityRow>)> {
         let case = self.load()?;
-        let options = crate::proximity::Options {
+        let options = impactmap::proximity::Options {
             max_distance_m,
             steps,
         };
-        let rows = crate::proximity::run(&case.sites, &case.incidents, &options)?;
+        let rows = impactmap::proximity::Engine::new(&case.sites, options).rows(&case.incidents)?;
         Ok((case, rows))
     }
 
@@ -200,57 +171,33 @@ impl InputArgs {
     }
 }
 
-/// Incidents handed on from GeoJSON as they are read.
-fn geojson_batches<R: Read>(
-    mut batches: io::geojson::IncidentBatches<'_, R>,
-    mut f: impl FnMut(Vec<Incident>) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    while let Some(batch) = batches.next_batch()? {
-        f(batch)?;
+/// Reads a GeoJSON sites file, a FeatureCollection memory-mapped rather than
+/// read into memory (see [`map_file`]).
+fn read_geojson_sites(path: &Path) -> Result<Vec<Site>, InputError> {
+    if io::geojson::is_sequence_name(path) {
+        return read::sites(path);
     }
-    Ok(())
+    let file = io::geojson::open(path)?;
+    let map = map_file(&file).map_err(|e| io::geojson::open_error(path, e))?;
+    read::sites_from_bytes(map, &path.display().to_string())
 }
 
-/// Incidents handed on from CSV in batches as they are read.
-fn csv_batches(
-    reader: impl Read,
-    name: &str,
-    columns: &CsvColumns,
-    mut f: impl FnMut(Vec<Incident>) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
-    /// Rows handed on at once.
-    const BATCH: usize = 4096;
-    let drained = std::cell::Cell::new(false);
-    let reader = Watch {
-        inner: reader,
-        drained: &drained,
-    };
-    let mut batch = Vec::with_capacity(BATCH);
-    io::csv::for_each_incident(reader, name, columns, |incident| {
-        batch.push(incident);
-        // When the source has nothing more for now, what was read goes out now.
-        if batch.len() == BATCH || drained.get() {
-            f(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))?;
-        }
-        Ok::<(), anyhow::Error>(())
-    })?;
-    if !batch.is_empty() {
-        f(batch)?;
-    }
-    Ok(())
-}
-
-/// A reader that notes when a read gave less than asked (a live stream with
-/// nothing more for now).
-struct Watch<'a, R> {
-    inner: R,
-    drained: &'a std::cell::Cell<bool>,
-}
-
-impl<R: Read> Read for Watch<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.drained.set(n < buf.len());
-        Ok(n)
-    }
+/// The file's bytes, mapped into memory: read from the page cache as the
+/// parsing tasks need them, without a copy. A national extract's sites file
+/// runs to gigabytes; the library's reader would first copy all of it.
+///
+/// The library never maps files: its safe functions cannot promise what
+/// mapping needs, that nothing changes the file while it is read. This
+/// program makes that promise for its own run, as ripgrep does: its inputs
+/// are not written while it runs, and if another program truncated one
+/// meanwhile, reading the lost pages would stop the process (SIGBUS) rather
+/// than give wrong figures quietly.
+fn map_file(file: &std::fs::File) -> std::io::Result<memmap2::Mmap> {
+    // SAFETY: the map is only read, never written through, and dropped once
+    // parsed; see above for a file changed while it is read.
+    let map = unsafe { memmap2::Mmap::map(file)? };
+    // The features are read front to back by each task.
+    #[cfg(unix)]
+    let _ = map.advise(memmap2::Advice::Sequential);
+    Ok(map)
 }

@@ -1,10 +1,10 @@
 //! `impactmap layers`: QGIS-ready layers (GeoJSON with styles, or a GeoPackage).
 
 use super::{InputArgs, UsageError};
-use crate::io::layers::{set_files, write_layer_set, LayerFormat, GPKG_NAME};
-use crate::layers::{build_layers, LayerOptions};
-use crate::model::StepLength;
 use clap::{Args, ValueEnum};
+use impactmap::io::layers::{set_files, write_layer_set, LayerFormat, GPKG_NAME};
+use impactmap::layers::{build_layers, LayerOptions};
+use impactmap::model::StepLength;
 use std::path::PathBuf;
 
 pub(super) const EXAMPLES: &str = "Examples:

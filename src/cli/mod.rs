@@ -1,4 +1,5 @@
-//! Command-line interface: argument definitions, one module per subcommand.
+//! The command line: argument definitions, one module per subcommand, each
+//! a thin layer over the library.
 
 mod input;
 mod layers;
@@ -9,10 +10,10 @@ mod report;
 mod timeline;
 mod verify;
 
-pub use input::{InputArgs, LoadedCase};
+pub use input::InputArgs;
 pub use layers::LayersArgs;
 pub use proximity::ProximityArgs;
-pub use render::{PageArgs, RenderArgs};
+pub use render::RenderArgs;
 pub use report::ReportArgs;
 pub use timeline::TimelineArgs;
 pub use verify::VerifyArgs;
@@ -64,14 +65,17 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-/// Exit code for an error: 2 for bad input or usage, 1 for other failures.
+/// Exit code for an error: 2 for bad input or usage, 1 for other failures,
+/// as the outermost of the library's errors in the chain is classed
+/// ([`impactmap::error::classify`]).
 pub fn exit_code(err: &anyhow::Error) -> i32 {
-    let bad_input = err.chain().any(|e| {
-        e.is::<crate::io::InputError>()
-            || e.is::<crate::proximity::UnknownSite>()
-            || e.is::<UsageError>()
-            || e.is::<crate::io::ownership::OutputClash>()
-    });
+    let bad_input = err
+        .chain()
+        .find_map(|e| match e.is::<UsageError>() {
+            true => Some(true),
+            false => impactmap::error::classify(e),
+        })
+        .unwrap_or(false);
     if bad_input {
         2
     } else {

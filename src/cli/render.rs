@@ -1,10 +1,10 @@
 //! `impactmap render`: a detail map around a site, or an overview map.
 
 use super::{InputArgs, UsageError};
-use crate::io::basemap;
-use crate::model::StepLength;
-use crate::render::{render_map, Basemap, Extent, MapKind, MapSpec, Page, Paper, RenderError};
 use clap::Args;
+use impactmap::io::basemap;
+use impactmap::model::StepLength;
+use impactmap::render::{render_map, Basemap, Extent, MapKind, MapSpec, Page, Paper, RenderError};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -110,7 +110,7 @@ pub(super) fn usage(e: RenderError) -> anyhow::Error {
 /// Runs the command.
 pub fn run(args: &RenderArgs) -> anyhow::Result<()> {
     let page = args.page.page()?;
-    crate::render::Format::from_path(&args.output).map_err(usage)?;
+    impactmap::render::Format::from_path(&args.output).map_err(usage)?;
     args.input.check_output(&args.output)?;
     let kind = match (&args.focus, &args.extent) {
         (Some(focus), _) => MapKind::Detail {

@@ -1,8 +1,8 @@
 //! `impactmap report`: the whole report for a case folder.
 
 use super::render::load_basemap;
-use crate::report::{write_report, ReportError};
 use clap::Args;
+use impactmap::report::write_report;
 use std::path::PathBuf;
 
 pub(super) const EXAMPLES: &str = "Examples:
@@ -26,12 +26,7 @@ pub struct ReportArgs {
 /// Runs the command.
 pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
     let basemap = load_basemap(args.basemap.as_ref())?;
-    let summary = write_report(&args.case_dir, &args.output, &basemap).map_err(|e| match e {
-        ReportError::Input(e) => anyhow::Error::new(e),
-        ReportError::UnknownSite(e) => anyhow::Error::new(e),
-        ReportError::Output(e) => anyhow::Error::new(e),
-        other => anyhow::Error::new(other),
-    })?;
+    let summary = write_report(&args.case_dir, &args.output, &basemap)?;
     eprintln!(
         "{} incidents, {} sites: wrote {} files into {} (open report.md)",
         summary.incidents,

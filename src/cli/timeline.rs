@@ -2,9 +2,9 @@
 
 use super::render::{usage, PageArgs};
 use super::InputArgs;
-use crate::model::StepLength;
-use crate::render::{render_timeline, TimelineSpec};
 use clap::Args;
+use impactmap::model::StepLength;
+use impactmap::render::{render_timeline, TimelineSpec};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -40,7 +40,7 @@ pub struct TimelineArgs {
 /// Runs the command.
 pub fn run(args: &TimelineArgs) -> anyhow::Result<()> {
     let page = args.page.page()?;
-    crate::render::Format::from_path(&args.output).map_err(usage)?;
+    impactmap::render::Format::from_path(&args.output).map_err(usage)?;
     args.input.check_output(&args.output)?;
     let (case, rows) = args.input.load_with_rows(None, args.steps_m)?;
     let spec = TimelineSpec {

@@ -1,8 +1,8 @@
 //! `impactmap verify`: checks a report folder against its manifest.
 
 use super::UsageError;
-use crate::report::{verify, Manifest, MANIFEST_NAME};
 use clap::Args;
+use impactmap::report::{verify, Manifest, MANIFEST_NAME};
 use std::path::PathBuf;
 
 pub(super) const EXAMPLES: &str = "Examples:

@@ -29,35 +29,15 @@ mod unique;
 
 /// Reads sites from a file: a FeatureCollection, or for `.geojsonl`, `.ndjson`,
 /// `.jsonl`, `.geojsons` and `.geojsonseq` names one Feature per line or an
-/// RFC 8142 text sequence. Read in batches parsed in parallel.
+/// RFC 8142 text sequence. A FeatureCollection is read into memory whole and
+/// parsed on all cores ([`parse_sites_bytes`]); a sequence is read in batches.
 pub fn read_sites(path: &Path) -> Result<Vec<Site>, InputError> {
     let name = path.display().to_string();
     if is_sequence_name(path) {
         return read_sites_from(open(path)?, &name, true);
     }
-    let file = open(path)?;
-    let map = map_file(&file).map_err(|e| open_error(path, e))?;
-    let bytes = map.strip_prefix(super::stream::BOM).unwrap_or(&map[..]);
-    match read_in_parallel(bytes, &name) {
-        Some(read) => {
-            drop(map);
-            check_read(read?, &name)
-        }
-        None => read_sites_from(bytes, &name, false),
-    }
-}
-
-/// The file's bytes, mapped into memory (read from the page cache as they are
-/// needed, without a copy).
-fn map_file(file: &std::fs::File) -> std::io::Result<memmap2::Mmap> {
-    // SAFETY: the map is only read, and dropped before this function's caller
-    // returns; if another program truncated the file meanwhile, reading the
-    // lost pages would stop the process (SIGBUS), as for any program that maps
-    // its input (ripgrep, for one). It is never written through.
-    let map = unsafe { memmap2::Mmap::map(file)? };
-    // The features are read front to back by each task.
-    let _ = map.advise(memmap2::Advice::Sequential);
-    Ok(map)
+    let bytes = std::fs::read(path).map_err(|e| open_error(path, e))?;
+    parse_sites_bytes(bytes, &name)
 }
 
 /// Reads incidents from a file (framings as for [`read_sites`]); `relative` and
@@ -68,11 +48,12 @@ pub fn read_incidents(path: &Path, sites: &[Site]) -> Result<Vec<Incident>, Inpu
 }
 
 /// Opens an input file with a message that says what to do when it cannot be.
-pub(crate) fn open(path: &Path) -> Result<std::fs::File, InputError> {
+pub fn open(path: &Path) -> Result<std::fs::File, InputError> {
     std::fs::File::open(path).map_err(|e| open_error(path, e))
 }
 
-fn open_error(path: &Path, e: std::io::Error) -> InputError {
+/// The error for an input file that cannot be opened or read: says what to do.
+pub fn open_error(path: &Path, e: std::io::Error) -> InputError {
     let hint = match e.kind() {
         std::io::ErrorKind::NotFound => "no such file: check the path",
         _ => "cannot be read",
@@ -93,13 +74,20 @@ pub fn parse_sites(text: &str, file: &str) -> Result<Vec<Site>, InputError> {
     parse_sites_bytes(text.as_bytes(), file)
 }
 
-/// A sites FeatureCollection held in memory: read by all cores at once when it
-/// is ordinary, else through the streaming path (which gives the precise error).
-fn parse_sites_bytes(bytes: &[u8], file: &str) -> Result<Vec<Site>, InputError> {
-    let bytes = bytes.strip_prefix(super::stream::BOM).unwrap_or(bytes);
-    match read_in_parallel(bytes, file) {
-        Some(read) => check_read(read?, file),
-        None => read_sites_from(bytes, file, false),
+/// Parses sites from bytes held in memory (a FeatureCollection; a UTF-8
+/// byte-order mark is skipped): read by all cores at once when it is
+/// ordinary, else through the streaming path (which gives the precise error);
+/// `file` names it in errors. Bytes given by value (a file's contents, a
+/// memory map) are let go once parsed, before the ids are checked.
+pub fn parse_sites_bytes(bytes: impl AsRef<[u8]>, file: &str) -> Result<Vec<Site>, InputError> {
+    let text = bytes.as_ref();
+    let text = text.strip_prefix(super::stream::BOM).unwrap_or(text);
+    match read_in_parallel(text, file) {
+        Some(read) => {
+            drop(bytes);
+            check_read(read?, file)
+        }
+        None => read_sites_from(text, file, false),
     }
 }
 

@@ -12,6 +12,7 @@ pub mod layers;
 pub mod markdown;
 pub mod osm;
 pub mod ownership;
+pub mod read;
 pub mod stream;
 pub mod table;
 pub(crate) mod text;

@@ -60,11 +60,13 @@ impl Batch {
 }
 
 /// Why the input's structure is not GeoJSON.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum FrameError {
     /// The input could not be read.
-    Io(io::Error),
+    #[error("cannot be read ({0})")]
+    Io(#[source] io::Error),
     /// Bad structure at a 1-based line and column.
+    #[error("line {line} column {column}: {message}")]
     Syntax {
         /// Line.
         line: usize,

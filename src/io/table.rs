@@ -237,6 +237,67 @@ fn write_csv(
     out.flush()
 }
 
+/// The proximity table as CSV written while incidents come in batches: the
+/// header at once, then each batch's rows, their text made on all cores a
+/// chunk of incidents at a time and written in incident order, flushed so a
+/// slow stream's rows go out now. Text cells are guarded
+/// ([`guard_csv_text`]) unless `raw_text`.
+pub struct CsvStream<W: Write> {
+    w: W,
+    raw_text: bool,
+}
+
+/// Incidents whose CSV rows one task writes.
+const CSV_CHUNK: usize = 256;
+
+impl<W: Write> CsvStream<W> {
+    /// Writes the header row into `w`.
+    pub fn new(w: W, raw_text: bool) -> io::Result<Self> {
+        let mut out = ::csv::Writer::from_writer(w);
+        out.write_record(COLUMNS)?;
+        out.flush()?;
+        let w = out.into_inner().map_err(|e| e.into_error())?;
+        Ok(CsvStream { w, raw_text })
+    }
+
+    /// Writes a batch's rows: `rows[i]` are the rows of `incidents[i]`
+    /// ([`crate::proximity::Engine::rows_by_incident`]). Nothing of the batch
+    /// is written unless all of its text could be made.
+    pub fn write_batch(
+        &mut self,
+        rows: &[Vec<ProximityRow>],
+        sites: &[Site],
+        incidents: &[Incident],
+    ) -> io::Result<()> {
+        use rayon::prelude::*;
+        let raw_text = self.raw_text;
+        let chunks = rows
+            .par_chunks(CSV_CHUNK)
+            .map(|chunk| {
+                let mut csv = ::csv::Writer::from_writer(Vec::new());
+                let mut buf = String::new();
+                for row in chunk.iter().flatten() {
+                    for_each_csv_cell(row, sites, incidents, &mut buf, raw_text, |cell| {
+                        csv.write_field(cell)
+                    })?;
+                    csv.write_record(None::<&[u8]>)?;
+                }
+                csv.into_inner().map_err(|e| e.into_error())
+            })
+            .collect::<io::Result<Vec<Vec<u8>>>>()?;
+        for text in chunks {
+            self.w.write_all(&text)?;
+        }
+        self.w.flush()
+    }
+
+    /// The writer, flushed.
+    pub fn into_inner(mut self) -> io::Result<W> {
+        self.w.flush()?;
+        Ok(self.w)
+    }
+}
+
 /// The columns a reader of a report needs, with readable headers.
 const READABLE: [(usize, &str); 9] = [
     (0, "Incident"),

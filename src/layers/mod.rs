@@ -157,7 +157,7 @@ fn materialise(
     // The row the shape belongs to: the one computed against the site the location names.
     let row = row.filter(|r| {
         let named = incident.location.reference().map(|(id, _)| id);
-        named.is_some_and(|id| sites.get(r.site).is_some_and(|s| s.id == id))
+        named.is_some_and(|id| sites.get(r.site.index()).is_some_and(|s| s.id == id))
     });
     shapes::location_shape(sites, incident, row.map(|r| r.distance), &shape_opts)
         .map(|s| (s.area, s.description))
@@ -167,10 +167,10 @@ fn materialise(
 fn nearest_rows(rows: &[ProximityRow], n: usize) -> Vec<Option<&ProximityRow>> {
     let mut best: Vec<Option<&ProximityRow>> = vec![None; n];
     for r in rows {
-        if r.incident >= n {
+        if r.incident.index() >= n {
             continue;
         }
-        let slot = &mut best[r.incident];
+        let slot = &mut best[r.incident.index()];
         let better = match slot {
             None => true,
             Some(b) => (r.distance.nominal, r.site) < (b.distance.nominal, b.site),
@@ -200,7 +200,7 @@ fn incident_values(
     sites: &[Site],
     shape: &str,
 ) -> Vec<Value> {
-    let site = row.and_then(|r| sites.get(r.site));
+    let site = row.and_then(|r| sites.get(r.site.index()));
     let [d, dmin, dmax, label] = distance_values(row.map(|r| &r.distance));
     let joined = |f: &dyn Fn(&crate::model::Source) -> Option<String>, sep: &str| {
         let v: Vec<String> = inc.sources.iter().filter_map(f).collect();
@@ -449,7 +449,9 @@ fn build_links(sites: &[Site], incidents: &[Incident], rows: &[ProximityRow]) ->
     let mut ordered: Vec<&ProximityRow> = rows.iter().collect();
     ordered.sort_by_key(|r| (r.incident, r.site));
     for r in ordered {
-        let (Some(inc), Some(site)) = (incidents.get(r.incident), sites.get(r.site)) else {
+        let (Some(inc), Some(site)) =
+            (incidents.get(r.incident.index()), sites.get(r.site.index()))
+        else {
             continue;
         };
         let Some(line) = shapes::link(r.from, r.nearest) else {

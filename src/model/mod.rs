@@ -4,11 +4,13 @@
 //! Nothing here knows about files, formats or pictures. Geometries are
 //! `geo-types` in WGS84 lon/lat degrees (`x` = longitude, `y` = latitude).
 
+mod idx;
 mod incident;
 mod site;
 mod time;
 mod units;
 
+pub use idx::{IncidentIdx, SiteIdx};
 pub use incident::{Incident, Location, RelativeDistance, Source, WeaponCategory};
 pub use site::{Site, SiteDetails, SiteGeometry, Text};
 pub use time::{DateSpan, TimePrecision};

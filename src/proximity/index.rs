@@ -12,7 +12,7 @@ use crate::geodesy::{
     bulge_m, distance_m, point_to_multipolygon, point_to_polygon, polygon_distance_bounds,
     LocalFrame, PolygonNearest, WGS84_A, WGS84_F,
 };
-use crate::model::{Site, SiteGeometry};
+use crate::model::{Site, SiteGeometry, SiteIdx};
 use geo_types::{Coord, Point};
 use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHasher};
@@ -23,8 +23,10 @@ use std::sync::OnceLock;
 
 pub use crate::geodesy::ecef;
 
-/// The sites' spatial index: a packed R-tree of ECEF boxes.
-pub struct SiteIndex {
+/// The sites' spatial index: a packed R-tree of ECEF boxes over the sites it
+/// borrows.
+pub struct SiteIndex<'a> {
+    sites: &'a [Site],
     tree: PackedTree,
     max_uncertainty_m: f64,
     /// Lon/lat extent of the sites' anchors (min lon, min lat, max lon, max
@@ -38,8 +40,8 @@ pub struct SiteIndex {
 /// Exact figures from a point to one site's geometry.
 #[derive(Debug, Clone, Copy)]
 pub struct SiteHit {
-    /// Index into the sites slice.
-    pub site: usize,
+    /// The site, in the slice the index was built over.
+    pub site: SiteIdx,
     /// Geodesic distance and nearest point.
     pub nearest: PolygonNearest,
 }
@@ -58,10 +60,10 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-impl SiteIndex {
+impl<'a> SiteIndex<'a> {
     /// Builds the index over the sites: sites ordered along a Hilbert curve
     /// of their first vertex (lon/lat), boxes computed in parallel.
-    pub fn new(sites: &[Site]) -> Self {
+    pub fn new(sites: &'a [Site]) -> Self {
         // Boxes are stored relative to the first site, near the data.
         let origin = sites
             .first()
@@ -106,6 +108,7 @@ impl SiteIndex {
             .map(|(_, c)| curve_key(&extent, c[0], c[1]))
             .collect();
         SiteIndex {
+            sites,
             tree: PackedTree::build(&keys, origin, |items, stored| {
                 stored.par_extend(items.par_iter().map(|&i| placed[i as usize].0));
             }),
@@ -115,13 +118,14 @@ impl SiteIndex {
         }
     }
 
-    /// Positions in `sites` (the slice the index was built from) of the sites
-    /// and parts with this id, in order.
-    pub fn with_id<'a>(
-        &'a self,
-        sites: &'a [Site],
-        id: &'a str,
-    ) -> impl Iterator<Item = usize> + 'a {
+    /// The sites the index was built over.
+    pub fn sites(&self) -> &'a [Site] {
+        self.sites
+    }
+
+    /// The sites and parts with this id, in order.
+    pub fn with_id<'q>(&'q self, id: &'q str) -> impl Iterator<Item = SiteIdx> + 'q {
+        let sites = self.sites;
         let ids = self.ids.get_or_init(|| {
             let mut ids: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
             for (i, s) in sites.iter().enumerate() {
@@ -132,7 +136,7 @@ impl SiteIndex {
         ids.get(&id_hash(id))
             .into_iter()
             .flatten()
-            .map(|&i| i as usize)
+            .map(|&i| SiteIdx(i))
             .filter(move |&i| sites[i].id == id)
     }
 
@@ -157,7 +161,8 @@ impl SiteIndex {
     /// geodesic distance) exceeds the best upper bound so far; each gets cheap
     /// bounds from a local frame, and only those that can still be nearest are
     /// measured exactly.
-    pub fn nearest(&self, sites: &[Site], p: Point<f64>) -> Option<SiteHit> {
+    pub fn nearest(&self, p: Point<f64>) -> Option<SiteHit> {
+        let sites = self.sites;
         SCRATCH.with(|cell| {
             let s = &mut *cell.borrow_mut();
             let frame = LocalFrame::new(p);
@@ -182,7 +187,7 @@ impl SiteIndex {
                     break;
                 }
                 let hit = SiteHit {
-                    site,
+                    site: SiteIdx(site as u32),
                     nearest: exact(&sites[site].geometry, p),
                 };
                 if best
@@ -197,7 +202,8 @@ impl SiteIndex {
     }
 
     /// Every site within `max_m` metres of `p` (geodesic), nearest first.
-    pub fn within(&self, sites: &[Site], p: Point<f64>, max_m: f64) -> Vec<SiteHit> {
+    pub fn within(&self, p: Point<f64>, max_m: f64) -> Vec<SiteHit> {
+        let sites = self.sites;
         SCRATCH.with(|cell| {
             let s = &mut *cell.borrow_mut();
             let frame = LocalFrame::new(p);
@@ -210,7 +216,7 @@ impl SiteIndex {
                 .map(|&i| i as usize)
                 .filter(|&i| bounds(&sites[i].geometry, &frame).0 <= max_m)
                 .map(|i| SiteHit {
-                    site: i,
+                    site: SiteIdx(i as u32),
                     nearest: exact(&sites[i].geometry, p),
                 })
                 .filter(|h| h.nearest.distance_m <= max_m)
@@ -597,8 +603,11 @@ mod tests {
             .collect();
         let index = SiteIndex::new(&sites);
         for id in ["emb", "b1", "b2", "nope", "em"] {
-            let scan: Vec<usize> = (0..sites.len()).filter(|&i| sites[i].id == id).collect();
-            assert_eq!(index.with_id(&sites, id).collect::<Vec<_>>(), scan, "{id}");
+            let scan: Vec<SiteIdx> = (0..sites.len())
+                .filter(|&i| sites[i].id == id)
+                .map(SiteIdx::new)
+                .collect();
+            assert_eq!(index.with_id(id).collect::<Vec<_>>(), scan, "{id}");
         }
     }
 
@@ -626,11 +635,9 @@ mod tests {
             let index = SiteIndex::new(&sites);
             for _ in 0..100 {
                 let q = Point(wrap(destination(c, next() * 360.0, next() * 2500.0)));
-                let got = index
-                    .nearest(&sites, q)
-                    .map(|h| (h.site, h.nearest.distance_m));
+                let got = index.nearest(q).map(|h| (h.site, h.nearest.distance_m));
                 let scan = (0..sites.len())
-                    .map(|i| (i, exact(&sites[i].geometry, q).distance_m))
+                    .map(|i| (SiteIdx::new(i), exact(&sites[i].geometry, q).distance_m))
                     .min_by(|a, b| a.1.total_cmp(&b.1));
                 assert_eq!(got, scan, "{q:?}");
             }

@@ -1,8 +1,30 @@
-//! The spatial index and the queries that make result rows.
+//! The proximity engine: the spatial index and the queries that make result
+//! rows, for incidents in one batch or a stream of batches.
 //!
 //! Distances are geodesic on WGS84 in metres (see [`crate::geodesy`]).
+//!
+//! ```
+//! use impactmap::io::{csv::CsvColumns, read};
+//! use impactmap::proximity::{Engine, Options};
+//!
+//! let sites = read::sites_from_bytes(
+//!     br#"{"type": "FeatureCollection", "features": [{"type": "Feature", "id": "emb",
+//!         "properties": {"name": "Embassy", "kind": "embassy"},
+//!         "geometry": {"type": "Point", "coordinates": [0.0, 0.0]}}]}"#,
+//!     "sites.geojson",
+//! )?;
+//! let csv = b"id,date,latitude,longitude\nk1,2024-05-01,1.0,0.0\n";
+//! let incidents = read::incidents_from_reader(&csv[..], "strikes.csv", &sites, &CsvColumns::default())?;
+//! let engine = Engine::new(&sites, Options::default());
+//! let rows = engine.rows(&incidents)?;
+//! // A 1-degree meridian arc at the equator is 110 574.389 m (WGS84).
+//! assert!((rows[0].distance.nominal - 110_574.389).abs() < 0.001);
+//! assert_eq!(sites[rows[0].site].id, "emb");
+//! assert_eq!(incidents[rows[0].incident].id, "k1");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
-use crate::model::Interval;
+use crate::model::{IncidentIdx, Interval, SiteIdx};
 use geo_types::Point;
 
 /// Three-valued answer for facts that uncertainty may leave open.
@@ -40,10 +62,10 @@ impl Ternary {
 /// the maximum distance).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProximityRow {
-    /// Index into the incidents slice the rows were computed from.
-    pub incident: usize,
-    /// Index into the sites slice.
-    pub site: usize,
+    /// The incident, in the slice the rows were computed from.
+    pub incident: IncidentIdx,
+    /// The site, in the slice the engine was built over.
+    pub site: SiteIdx,
     /// The part of the site the figure refers to: the part a relative or within
     /// location names, else the site feature's own part.
     pub part: Option<String>,
@@ -96,148 +118,242 @@ pub struct UnknownSite {
     pub site: String,
 }
 
-/// Computes the proximity rows: for each incident, its nearest site (or every
-/// site within `max_distance_m`). Relative and within locations are reported
-/// against the site (and part) they name. Rows come in incident order, then
-/// by distance.
+/// The proximity engine: the sites' index and what to compute. It answers
+/// incidents in batches on all cores, taking them along the index's Hilbert
+/// curve so that neighbouring queries share the parts of the tree and the
+/// sites they read; rows come back in incident order.
+pub struct Engine<'a> {
+    index: SiteIndex<'a>,
+    options: Options,
+}
+
+impl<'a> Engine<'a> {
+    /// Indexes the sites (on all cores) for these options.
+    pub fn new(sites: &'a [Site], options: Options) -> Self {
+        Engine {
+            index: SiteIndex::new(sites),
+            options,
+        }
+    }
+
+    /// The sites the rows refer to.
+    pub fn sites(&self) -> &'a [Site] {
+        self.index.sites()
+    }
+
+    /// The sites' spatial index.
+    pub fn index(&self) -> &SiteIndex<'a> {
+        &self.index
+    }
+
+    /// What is computed.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// The proximity rows: for each incident, its nearest site (or every
+    /// site within `max_distance_m`). Relative and within locations are
+    /// reported against the site (and part) they name. Rows come in incident
+    /// order, then by distance. The first unknown site in incident order is
+    /// the error.
+    pub fn rows(&self, incidents: &[Incident]) -> Result<Vec<ProximityRow>, UnknownSite> {
+        Ok(self
+            .rows_by_incident(incidents)?
+            .into_iter()
+            .flatten()
+            .collect())
+    }
+
+    /// Each incident's rows (see [`Engine::rows`]), in incident order.
+    pub fn rows_by_incident(
+        &self,
+        incidents: &[Incident],
+    ) -> Result<Vec<Vec<ProximityRow>>, UnknownSite> {
+        self.rows_numbered_from(0, incidents)
+    }
+
+    /// Streaming: computes a batch's rows and appends the batch to
+    /// `incidents` and its rows to `rows`, numbered after the incidents
+    /// already there. On an error nothing is appended.
+    pub fn extend(
+        &self,
+        incidents: &mut Vec<Incident>,
+        rows: &mut Vec<ProximityRow>,
+        batch: Vec<Incident>,
+    ) -> Result<(), UnknownSite> {
+        let computed = self.rows_numbered_from(incidents.len(), &batch)?;
+        rows.extend(computed.into_iter().flatten());
+        incidents.extend(batch);
+        Ok(())
+    }
+
+    /// Each incident's rows, the first incident numbered `first`.
+    fn rows_numbered_from(
+        &self,
+        first: usize,
+        incidents: &[Incident],
+    ) -> Result<Vec<Vec<ProximityRow>>, UnknownSite> {
+        let mut order: Vec<(u32, u32)> = incidents
+            .par_iter()
+            .enumerate()
+            .map(|(i, incident)| {
+                let key = match &incident.location {
+                    Location::Point { point, .. } => self.index.curve_key(*point),
+                    _ => u32::MAX,
+                };
+                (key, i as u32)
+            })
+            .collect();
+        order.par_sort_unstable();
+        let computed: Vec<(u32, Result<Vec<ProximityRow>, UnknownSite>)> = order
+            .par_iter()
+            .map(|&(_, i)| {
+                let at = IncidentIdx::new(first + i as usize);
+                (i, self.rows_for(at, &incidents[i as usize]))
+            })
+            .collect();
+        let mut rows = vec![Vec::new(); incidents.len()];
+        let mut first_error: Option<(u32, UnknownSite)> = None;
+        for (i, r) in computed {
+            match r {
+                Ok(r) => rows[i as usize] = r,
+                Err(e) if first_error.as_ref().is_none_or(|(j, _)| i < *j) => {
+                    first_error = Some((i, e))
+                }
+                Err(_) => {}
+            }
+        }
+        match first_error {
+            Some((_, e)) => Err(e),
+            None => Ok(rows),
+        }
+    }
+
+    /// The rows for one incident, which is `i` in its slice.
+    pub fn rows_for(
+        &self,
+        i: IncidentIdx,
+        incident: &Incident,
+    ) -> Result<Vec<ProximityRow>, UnknownSite> {
+        let (index, options) = (&self.index, &self.options);
+        let sites = index.sites();
+        let mut part_match = None;
+        let mut rows = match &incident.location {
+            Location::Point {
+                point,
+                uncertainty_m,
+            } => {
+                let hits = candidates(index, *point, *uncertainty_m, options);
+                hits.into_iter()
+                    .map(|h| point_row(sites, i, h, *point, *uncertainty_m))
+                    .collect()
+            }
+            Location::Relative {
+                site,
+                part,
+                distance,
+                bearing_deg,
+                ..
+            } => {
+                let r = reference(index, incident, site, part.as_deref())?;
+                part_match = Some(r.part);
+                let interval = distance.interval_m(&options.steps);
+                // Without a bearing the impact may be anywhere in the band: no point to measure
+                // from, no nearest point. With one, the point at the stated distance that way.
+                let described = bearing_deg.and_then(|b| {
+                    shapes::described_point(&Footprint::of(sites, &r.features), b, interval.nominal)
+                });
+                vec![ProximityRow {
+                    incident: i,
+                    site: SiteIdx::new(r.site),
+                    part: None,
+                    inside: if interval.min > 0.0 {
+                        Ternary::No
+                    } else {
+                        Ternary::Possible
+                    },
+                    distance: interval,
+                    bearing_deg: *bearing_deg,
+                    nearest: described.map(|(_, nearest)| nearest),
+                    from: described.map(|(from, _)| from),
+                    after_notification: None,
+                    basis: String::new(),
+                }]
+            }
+            Location::Within { site, part, .. } => {
+                let r = reference(index, incident, site, part.as_deref())?;
+                part_match = Some(r.part);
+                vec![ProximityRow {
+                    incident: i,
+                    site: SiteIdx::new(r.site),
+                    part: None,
+                    distance: Interval::exact(0.0),
+                    inside: Ternary::Yes,
+                    bearing_deg: None,
+                    nearest: None,
+                    from: None,
+                    after_notification: None,
+                    basis: String::new(),
+                }]
+            }
+            Location::Area { area, centre, .. } => {
+                // Everything is measured from the area's centre; the area's reach
+                // (its farthest vertex from the centre) bounds the interval.
+                let reach = area
+                    .coords_iter()
+                    .map(|c| distance_m(*centre, Point(c)))
+                    .fold(0.0, f64::max);
+                let hits = candidates(index, *centre, reach, options);
+                hits.into_iter()
+                    .map(|h| {
+                        let mut row = point_row(sites, i, h, *centre, reach);
+                        if row.distance.min == 0.0 {
+                            row.inside = Ternary::Possible;
+                        }
+                        row
+                    })
+                    .collect()
+            }
+        };
+        for row in &mut rows {
+            let site = &sites[row.site];
+            // A mapped part in its mapped spelling; an unmapped one as the source names it.
+            row.part = match (part_match, incident.location.reference()) {
+                (Some(PartMatch::NotMapped), Some((_, named))) => named.map(str::to_string),
+                _ => site.part.as_deref().map(str::to_string),
+            };
+            row.after_notification = site
+                .notified
+                .as_ref()
+                .map(|n| Ternary::from_option(incident.start.is_after(n)));
+            row.basis = basis(incident, site, part_match, row, &options.steps);
+        }
+        Ok(rows)
+    }
+}
+
+/// Computes the proximity rows with a new [`Engine`] (see [`Engine::rows`]).
 pub fn run(
     sites: &[Site],
     incidents: &[Incident],
     options: &Options,
 ) -> Result<Vec<ProximityRow>, UnknownSite> {
-    let index = SiteIndex::new(sites);
-    let per_incident: Vec<Result<Vec<ProximityRow>, UnknownSite>> = incidents
-        .par_iter()
-        .enumerate()
-        .map(|(i, incident)| rows_for(&index, sites, i, incident, options))
-        .collect();
-    let mut rows = Vec::with_capacity(incidents.len());
-    for r in per_incident {
-        rows.extend(r?);
-    }
-    Ok(rows)
-}
-
-/// The rows for one incident.
-pub fn rows_for(
-    index: &SiteIndex,
-    sites: &[Site],
-    i: usize,
-    incident: &Incident,
-    options: &Options,
-) -> Result<Vec<ProximityRow>, UnknownSite> {
-    let mut part_match = None;
-    let mut rows = match &incident.location {
-        Location::Point {
-            point,
-            uncertainty_m,
-        } => {
-            let hits = candidates(index, sites, *point, *uncertainty_m, options);
-            hits.into_iter()
-                .map(|h| point_row(sites, i, h, *point, *uncertainty_m))
-                .collect()
-        }
-        Location::Relative {
-            site,
-            part,
-            distance,
-            bearing_deg,
-            ..
-        } => {
-            let r = reference(index, sites, incident, site, part.as_deref())?;
-            part_match = Some(r.part);
-            let interval = distance.interval_m(&options.steps);
-            // Without a bearing the impact may be anywhere in the band: no point to measure
-            // from, no nearest point. With one, the point at the stated distance that way.
-            let described = bearing_deg.and_then(|b| {
-                shapes::described_point(&Footprint::of(sites, &r.features), b, interval.nominal)
-            });
-            vec![ProximityRow {
-                incident: i,
-                site: r.site,
-                part: None,
-                inside: if interval.min > 0.0 {
-                    Ternary::No
-                } else {
-                    Ternary::Possible
-                },
-                distance: interval,
-                bearing_deg: *bearing_deg,
-                nearest: described.map(|(_, nearest)| nearest),
-                from: described.map(|(from, _)| from),
-                after_notification: None,
-                basis: String::new(),
-            }]
-        }
-        Location::Within { site, part, .. } => {
-            let r = reference(index, sites, incident, site, part.as_deref())?;
-            part_match = Some(r.part);
-            vec![ProximityRow {
-                incident: i,
-                site: r.site,
-                part: None,
-                distance: Interval::exact(0.0),
-                inside: Ternary::Yes,
-                bearing_deg: None,
-                nearest: None,
-                from: None,
-                after_notification: None,
-                basis: String::new(),
-            }]
-        }
-        Location::Area { area, centre, .. } => {
-            // Everything is measured from the area's centre; the area's reach
-            // (its farthest vertex from the centre) bounds the interval.
-            let reach = area
-                .coords_iter()
-                .map(|c| distance_m(*centre, Point(c)))
-                .fold(0.0, f64::max);
-            let hits = candidates(index, sites, *centre, reach, options);
-            hits.into_iter()
-                .map(|h| {
-                    let mut row = point_row(sites, i, h, *centre, reach);
-                    if row.distance.min == 0.0 {
-                        row.inside = Ternary::Possible;
-                    }
-                    row
-                })
-                .collect()
-        }
-    };
-    for row in &mut rows {
-        let site = &sites[row.site];
-        // A mapped part in its mapped spelling; an unmapped one as the source names it.
-        row.part = match (part_match, incident.location.reference()) {
-            (Some(PartMatch::NotMapped), Some((_, named))) => named.map(str::to_string),
-            _ => site.part.as_deref().map(str::to_string),
-        };
-        row.after_notification = site
-            .notified
-            .as_ref()
-            .map(|n| Ternary::from_option(incident.start.is_after(n)));
-        row.basis = basis(incident, site, part_match, row, &options.steps);
-    }
-    Ok(rows)
+    Engine::new(sites, options.clone()).rows(incidents)
 }
 
 /// Sites to report for a point with an uncertainty radius: the nearest, or all
 /// that may lie within the maximum distance.
-fn candidates(
-    index: &SiteIndex,
-    sites: &[Site],
-    p: Point<f64>,
-    spread_m: f64,
-    options: &Options,
-) -> Vec<SiteHit> {
+fn candidates(index: &SiteIndex, p: Point<f64>, spread_m: f64, options: &Options) -> Vec<SiteHit> {
     match options.max_distance_m {
-        None => index.nearest(sites, p).into_iter().collect(),
+        None => index.nearest(p).into_iter().collect(),
         Some(max) => {
             let slack = spread_m + index.max_position_uncertainty_m();
             index
-                .within(sites, p, max + slack)
+                .within(p, max + slack)
                 .into_iter()
                 .filter(|h| {
-                    h.nearest.distance_m - spread_m - sites[h.site].position_uncertainty_m <= max
+                    h.nearest.distance_m - spread_m - index.sites()[h.site].position_uncertainty_m
+                        <= max
                 })
                 .collect()
         }
@@ -246,7 +362,7 @@ fn candidates(
 
 fn point_row(
     sites: &[Site],
-    i: usize,
+    i: IncidentIdx,
     hit: SiteHit,
     p: Point<f64>,
     uncertainty_m: f64,
@@ -287,12 +403,12 @@ fn point_row(
 /// of [`shapes::resolve`].
 fn reference(
     index: &SiteIndex,
-    sites: &[Site],
     incident: &Incident,
     id: &str,
     part: Option<&str>,
 ) -> Result<Referent, UnknownSite> {
-    shapes::resolve(sites, index.with_id(sites, id), part).ok_or_else(|| UnknownSite {
+    let same_id = index.with_id(id).map(SiteIdx::index);
+    shapes::resolve(index.sites(), same_id, part).ok_or_else(|| UnknownSite {
         incident: incident.id.clone(),
         site: id.to_string(),
     })

@@ -591,7 +591,7 @@ fn default_radius(
             Location::Point {
                 point,
                 uncertainty_m,
-            } if row.is_some_and(|w| sites.get(w.site).is_some_and(|s| s.id == id)) => {
+            } if row.is_some_and(|w| sites.get(w.site.index()).is_some_and(|s| s.id == id)) => {
                 reach = reach.max(geodesy::distance_m(centre, *point) + uncertainty_m);
             }
             _ => {}
@@ -1315,7 +1315,7 @@ impl Ctx<'_> {
         if after == Some(Ternary::Yes) {
             let when = self
                 .row_for(i)
-                .and_then(|r| self.sites.get(r.site))
+                .and_then(|r| self.sites.get(r.site.index()))
                 .and_then(|s| s.notified.as_ref())
                 .map(|d| format!(" ({d})"))
                 .unwrap_or_default();

@@ -120,10 +120,10 @@ pub fn build_timeline(
             .filter(|r| {
                 spec.site
                     .as_ref()
-                    .is_none_or(|id| sites.get(r.site).is_some_and(|s| s.id == id))
+                    .is_none_or(|id| sites.get(r.site.index()).is_some_and(|s| s.id == id))
             })
             .min_by(|a, b| a.distance.nominal.total_cmp(&b.distance.nominal));
-        match row.and_then(|r| sites.get(r.site).map(|s| (r, s))) {
+        match row.and_then(|r| sites.get(r.site.index()).map(|s| (r, s))) {
             Some((r, s)) => items.push(Item {
                 incident: inc,
                 site: s,

@@ -60,6 +60,18 @@ pub enum ReportError {
     },
 }
 
+impl ReportError {
+    /// Whether the case folder or the output folder is at fault (bad input,
+    /// a reference to no site, an output that would destroy the case); a
+    /// picture that cannot be drawn is not (see [`crate::Error::is_input`]).
+    pub fn is_input(&self) -> bool {
+        matches!(
+            self,
+            ReportError::Input(_) | ReportError::UnknownSite(_) | ReportError::Output(_)
+        )
+    }
+}
+
 /// What the report contains, for the caller to print.
 #[derive(Debug, Clone, Default)]
 pub struct ReportSummary {

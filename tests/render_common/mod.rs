@@ -4,8 +4,8 @@
 
 use geo_types::{point, polygon, MultiPolygon, Point};
 use impactmap::model::{
-    DateSpan, DistanceUnit, Incident, Interval, Location, RelativeDistance, Site, SiteGeometry,
-    Source, StepLength, TimePrecision, WeaponCategory,
+    DateSpan, DistanceUnit, Incident, IncidentIdx, Interval, Location, RelativeDistance, Site,
+    SiteGeometry, SiteIdx, Source, StepLength, TimePrecision, WeaponCategory,
 };
 use impactmap::proximity::{ProximityRow, Ternary};
 use serde_json::Map;
@@ -74,8 +74,8 @@ pub fn row(
     after: Option<Ternary>,
 ) -> ProximityRow {
     ProximityRow {
-        incident,
-        site,
+        incident: IncidentIdx::new(incident),
+        site: SiteIdx::new(site),
         part: None,
         distance,
         inside,
