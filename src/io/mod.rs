@@ -15,6 +15,8 @@ pub mod ownership;
 pub mod read;
 pub mod stream;
 pub mod table;
+/// Whole text files (the case configuration, read by the report).
+#[cfg(any(feature = "report", test))]
 pub(crate) mod text;
 pub mod valid;
 pub mod xml;

@@ -5,7 +5,6 @@ use std::path::Path;
 
 /// Reads a whole text file, with a message that says what to do when it
 /// cannot be; a UTF-8 byte-order mark at its start is left out.
-#[cfg(any(feature = "report", test))]
 pub(crate) fn read_text(path: &Path) -> Result<String, InputError> {
     let name = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|e| {
