@@ -553,8 +553,11 @@ impl<R: Read> FeatureStream<R> {
                 break None;
             };
             if b == b'\n' {
+                // A newline is a line whatever precedes it, an escape included
+                // (as the byte-by-byte scan counts it).
                 line += 1;
                 line_start = self.consumed + i + 1;
+                sk.esc = false;
             } else if sk.in_str {
                 if sk.esc {
                     sk.esc = false;
@@ -572,7 +575,7 @@ impl<R: Read> FeatureStream<R> {
                 }
             }
             i += 1;
-            if sk.esc && i < buf.len() {
+            if sk.esc && i < buf.len() && buf[i] != b'\n' {
                 // The escaped byte is part of the string whatever it is.
                 sk.esc = false;
                 i += 1;
@@ -811,6 +814,14 @@ mod tests {
                 1,
                 40,
                 "array of Features",
+            ),
+            // A backslash before a newline inside a string (found by
+            // fuzzing): the newline counts as a line however the bytes arrive.
+            (
+                "{\"type\":\"FeatureCollection\",\"features\":[{\"p\":\"a\\\n\"}\n",
+                3,
+                1,
+                "cut short",
             ),
             ("{\"type\" \"FeatureCollection\"}", 1, 9, "`:`"),
             (
