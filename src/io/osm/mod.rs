@@ -37,6 +37,7 @@ use rayon::iter::{ParallelBridge, ParallelIterator};
 use rings::{Node, Problem};
 use serde_json::{Map, Value};
 use std::fmt;
+use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -97,6 +98,12 @@ pub enum OsmError {
         path: PathBuf,
         /// What the PBF decoder said.
         source: osmpbf::Error,
+    },
+    /// A data block that cannot be decoded without overflowing.
+    #[error("{path}: a data block of the OpenStreetMap extract is damaged (its coordinates cannot be decoded): download or export the extract again")]
+    Damaged {
+        /// The extract.
+        path: PathBuf,
     },
     /// A `--tag` argument that is not `KEY` or `KEY=VALUE`.
     #[error(
@@ -310,14 +317,20 @@ fn scan<T: Send>(
         source,
     };
     let reader = BlobReader::from_path(path).map_err(err)?;
-    let found: osmpbf::Result<Vec<Option<T>>> = reader
+    let found: Result<Vec<Option<T>>, OsmError> = reader
         .par_bridge()
-        .map(|blob| match blob?.decode()? {
-            BlobDecode::OsmData(block) => Ok(Some(f(&block))),
+        .map(|blob| match blob.and_then(|b| b.decode()).map_err(err)? {
+            // osmpbf panics on some damaged blocks (a coordinate that
+            // overflows, in builds that check overflow): refuse the file.
+            BlobDecode::OsmData(block) => catch_quietly(AssertUnwindSafe(|| f(&block)))
+                .map(Some)
+                .ok_or_else(|| OsmError::Damaged {
+                    path: path.to_path_buf(),
+                }),
             _ => Ok(None),
         })
         .collect();
-    Ok(found.map_err(err)?.into_iter().flatten().collect())
+    Ok(found?.into_iter().flatten().collect())
 }
 
 /// The kind given by the first filter (in the order given) that any tag matches.
