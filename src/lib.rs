@@ -36,6 +36,7 @@ pub mod render;
 pub mod report;
 pub mod shapes;
 pub mod style;
+pub mod util;
 pub mod workload;
 
 pub use model::{Incident, Location, Site};

@@ -2,10 +2,10 @@
 
 use super::progress::Progress;
 use super::{InputArgs, UsageError};
-use crate::io::atomic::{at, failed, write_atomic};
 use crate::io::table::{for_each_csv_cell, write_table, TableFormat, COLUMNS};
 use crate::model::{Incident, Location, Site, StepLength};
 use crate::proximity::{rows_for, Options, ProximityRow, SiteIndex, UnknownSite};
+use crate::util::atomic::{at, failed, write_atomic};
 use clap::Args;
 use rayon::prelude::*;
 use std::io::{IsTerminal, Write};

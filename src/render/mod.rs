@@ -113,7 +113,7 @@ pub fn encode(scene: &Scene, format: Format) -> Result<Vec<u8>, RenderError> {
 /// folder, then renamed), so a failed run leaves no partial picture.
 pub fn write_scene(scene: &Scene, path: &Path) -> Result<(), RenderError> {
     let bytes = encode(scene, Format::from_path(path)?)?;
-    crate::io::atomic::write_bytes(path, &bytes).map_err(|source| RenderError::Io {
+    crate::util::atomic::write_bytes(path, &bytes).map_err(|source| RenderError::Io {
         path: path.display().to_string(),
         source,
     })

@@ -28,9 +28,9 @@ pub mod table;
 pub use build::{build_layers, outline_tolerance_m};
 pub use table::{FieldType, GeometryType, Layer, Value};
 
-use crate::io::atomic::{persist, temp_file_beside, write_atomic, StagingDir};
 use crate::model::{Incident, Site, StepLength};
 use crate::proximity::ProximityRow;
+use crate::util::atomic::{persist, temp_file_beside, write_atomic, StagingDir};
 use std::path::{Path, PathBuf};
 
 /// Output format of [`write_layers`].

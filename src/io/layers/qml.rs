@@ -8,9 +8,9 @@
 //! (read by earlier 3.x releases); labels use the `simple` labeling engine.
 
 use super::table::{GeometryType, Layer};
-use crate::io::xml::escape;
 use crate::model::WeaponCategory;
 use crate::style::{self, Rgb};
+use crate::util::xml::escape;
 use std::fmt::Write as _;
 
 /// The QGIS version the documents declare.
