@@ -85,8 +85,8 @@ struct Painter {
     page: Rect,
     /// One mask per clip rectangle (keyed by its bits).
     masks: HashMap<[u64; 4], sk::Mask>,
-    /// Marker outlines centred on the origin, by shape and size (bits).
-    markers: HashMap<(u8, u64), Option<sk::Path>>,
+    /// Marker shapes, by shape, size and halo width (bits).
+    markers: HashMap<(u8, u64, u64), Option<MarkerShape>>,
 }
 
 impl Painter {
@@ -164,17 +164,46 @@ impl Painter {
                 paint,
                 halo,
             } => {
-                let Some(path) = self.marker(*marker, *size) else {
+                let halo_width = halo.map_or(0.0, |h| h.1);
+                let key = (marker_code(*marker), size.to_bits(), halo_width.to_bits());
+                let shape = self
+                    .markers
+                    .entry(key)
+                    .or_insert_with(|| MarkerShape::new(*marker, *size, halo_width));
+                let Some(shape) = shape else {
                     return;
                 };
-                let reach = halo.map_or(0.0, |h| h.1 / 2.0) + 1.0;
-                let b = bounds(marker_rings(*marker, *at, *size).into_iter().flatten())
-                    .map(|b| b.inflate(reach));
-                if !b.is_some_and(|b| b.overlaps(&clip)) {
+                let b = shape.bounds;
+                let b = Rect::new(b.x0 + at.x, b.y0 + at.y, b.x1 + at.x, b.y1 + at.y);
+                if !b.overlaps(&clip) {
                     return;
                 }
+                let mask = clip_mask(&mut self.masks, &self.page, &clip, Some(b));
                 let at = sk::Transform::from_translate(at.x as f32, at.y as f32);
-                self.fill_with_halo(&path, *paint, *halo, at, &clip, b);
+                if let Some((halo_colour, _)) = halo {
+                    let halo_paint = sk_paint(Paint::with(*halo_colour, paint.opacity));
+                    match &shape.halo {
+                        Some(outline) => {
+                            let rule = sk::FillRule::Winding;
+                            self.pixmap.fill_path(outline, &halo_paint, rule, at, mask);
+                        }
+                        None => {
+                            let style = LineStyle::solid(Paint::solid(*halo_colour), halo_width);
+                            if let Some(stroke) = stroke(&style, 0.0) {
+                                self.pixmap.stroke_path(
+                                    &shape.fill,
+                                    &halo_paint,
+                                    &stroke,
+                                    at,
+                                    mask,
+                                );
+                            }
+                        }
+                    }
+                }
+                let rule = sk::FillRule::Winding;
+                self.pixmap
+                    .fill_path(&shape.fill, &sk_paint(*paint), rule, at, mask);
             }
             Item::Text(t) => {
                 let contours = font::outline(t);
@@ -187,8 +216,7 @@ impl Painter {
                 let Some(path) = path_of(&contours) else {
                     return;
                 };
-                let identity = sk::Transform::identity();
-                self.fill_with_halo(&path, t.paint, t.halo, identity, &clip, b);
+                self.fill_with_halo(&path, t.paint, t.halo, &clip, b);
             }
         }
     }
@@ -200,10 +228,10 @@ impl Painter {
         path: &sk::Path,
         paint: Paint,
         halo: Option<(Rgb, f64)>,
-        transform: sk::Transform,
         clip: &Rect,
         bounds: Option<Rect>,
     ) {
+        let transform = sk::Transform::identity();
         let mask = clip_mask(&mut self.masks, &self.page, clip, bounds);
         if let Some((halo_colour, width)) = halo {
             let style = LineStyle::solid(Paint::with(halo_colour, paint.opacity), width);
@@ -221,17 +249,36 @@ impl Painter {
             mask,
         );
     }
+}
 
-    /// A marker's outline centred on the origin, made once per shape and size.
-    fn marker(&mut self, marker: Marker, size: f64) -> Option<sk::Path> {
-        self.markers
-            .entry((marker_code(marker), size.to_bits()))
-            .or_insert_with(|| {
-                let rings = marker_rings(marker, Pt::default(), size);
-                let contours: Vec<Contour> = rings.iter().map(|r| Contour::polygon(r)).collect();
-                path_of(&contours)
+/// A marker of one shape and size centred on the origin, made once and placed by translation.
+struct MarkerShape {
+    fill: sk::Path,
+    /// The outline of its halo (the fill's outline stroked with round joins) when the halo is
+    /// wider than a pixel; thinner halos are drawn as hairlines.
+    halo: Option<sk::Path>,
+    /// Box around fill and halo with a pixel to spare, pixels from the centre.
+    bounds: Rect,
+}
+
+impl MarkerShape {
+    fn new(marker: Marker, size: f64, halo_width: f64) -> Option<MarkerShape> {
+        let rings = marker_rings(marker, Pt::default(), size);
+        let bounds =
+            Rect::bounding(rings.iter().flatten().copied())?.inflate(halo_width / 2.0 + 1.0);
+        let contours: Vec<Contour> = rings.iter().map(|r| Contour::polygon(r)).collect();
+        let fill = path_of(&contours)?;
+        // As `tiny-skia`'s `stroke_path` does: strokes wider than a pixel are filled outlines.
+        let halo = (halo_width > 1.0)
+            .then(|| {
+                stroke(
+                    &LineStyle::solid(Paint::solid(Rgb(0, 0, 0)), halo_width),
+                    0.0,
+                )
             })
-            .clone()
+            .flatten()
+            .and_then(|s| fill.stroke(&s, 1.0));
+        Some(MarkerShape { fill, halo, bounds })
     }
 }
 
