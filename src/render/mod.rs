@@ -1,9 +1,10 @@
 //! Report maps and charts: print-ready PNG and SVG.
 //!
 //! A map or chart is first built as a [`Scene`] (drawing items in page pixels), then written by
-//! [`raster`] (PNG, anti-aliased, with the resolution recorded) or [`svg`] (text as glyph
-//! outlines, so the picture is the same in every viewer). Both draw text from the bundled DejaVu
-//! Sans (Cyrillic included) and both are deterministic: the same input gives the same bytes.
+//! [`raster`] (PNG painted with `tiny-skia`, with the resolution recorded) or [`svg`] (text as
+//! glyph outlines, so the picture is the same in every viewer). Both draw text from the bundled
+//! DejaVu Sans (Cyrillic included) and both are deterministic: the same input gives the same
+//! bytes.
 //!
 //! Why not `plotters`' backends: its bitmap backend rasterises on integer coordinates without
 //! anti-aliasing for areas and thick lines, and its SVG backend writes text as `<text
