@@ -3,7 +3,9 @@
 //!
 //! Each item is drawn as the SVG writer describes it — areas filled by the non-zero rule,
 //! lines stroked with round joins, markers and text filled over a stroked halo, text from the
-//! glyph outlines of [`super::font`] — so the PNG matches the SVG.
+//! glyph outlines of [`super::font`] — so the PNG matches the SVG. Markers, often thousands of
+//! the same few, are painted once per look and quarter-pixel position and then blended where
+//! each stands (at most 1/8 pixel from their place).
 
 use super::font;
 use super::geom::{clip_ring, clip_segment, Contour, Pt, Rect, Seg};
@@ -85,8 +87,8 @@ struct Painter {
     page: Rect,
     /// One mask per clip rectangle (keyed by its bits).
     masks: HashMap<[u64; 4], sk::Mask>,
-    /// Marker shapes, by shape, size and halo width (bits).
-    markers: HashMap<(u8, u64, u64), Option<MarkerShape>>,
+    /// Markers painted so far, by look and position within a pixel.
+    stamps: HashMap<StampKey, Option<Stamp>>,
 }
 
 impl Painter {
@@ -99,7 +101,7 @@ impl Painter {
             pixmap,
             page: Rect::new(0.0, 0.0, w as f64, h as f64),
             masks: HashMap::new(),
-            markers: HashMap::new(),
+            stamps: HashMap::new(),
         }
     }
 
@@ -164,46 +166,38 @@ impl Painter {
                 paint,
                 halo,
             } => {
-                let halo_width = halo.map_or(0.0, |h| h.1);
-                let key = (marker_code(*marker), size.to_bits(), halo_width.to_bits());
-                let shape = self
-                    .markers
+                // Quarter-pixel steps of the position: the marker is off by at most 1/8 pixel.
+                let (bx, by) = (at.x.floor(), at.y.floor());
+                let step = |f: f64| (f * STAMP_STEPS).round() as u8;
+                let key = StampKey {
+                    marker: marker_code(*marker),
+                    size: size.to_bits(),
+                    paint: (rgb(paint.colour), paint.opacity.to_bits()),
+                    halo: halo.map(|(c, w)| (rgb(c), w.to_bits())),
+                    step: (step(at.x - bx), step(at.y - by)),
+                };
+                let stamp = self
+                    .stamps
                     .entry(key)
-                    .or_insert_with(|| MarkerShape::new(*marker, *size, halo_width));
-                let Some(shape) = shape else {
+                    .or_insert_with(|| Stamp::new(*marker, *size, *paint, *halo, key.step));
+                let Some(stamp) = stamp else {
                     return;
                 };
-                let b = shape.bounds;
-                let b = Rect::new(b.x0 + at.x, b.y0 + at.y, b.x1 + at.x, b.y1 + at.y);
+                let (x, y) = (bx as i32 + stamp.x0, by as i32 + stamp.y0);
+                let (w, h) = (stamp.pixmap.width() as f64, stamp.pixmap.height() as f64);
+                let b = Rect::new(x as f64, y as f64, x as f64 + w, y as f64 + h);
                 if !b.overlaps(&clip) {
                     return;
                 }
                 let mask = clip_mask(&mut self.masks, &self.page, &clip, Some(b));
-                let at = sk::Transform::from_translate(at.x as f32, at.y as f32);
-                if let Some((halo_colour, _)) = halo {
-                    let halo_paint = sk_paint(Paint::with(*halo_colour, paint.opacity));
-                    match &shape.halo {
-                        Some(outline) => {
-                            let rule = sk::FillRule::Winding;
-                            self.pixmap.fill_path(outline, &halo_paint, rule, at, mask);
-                        }
-                        None => {
-                            let style = LineStyle::solid(Paint::solid(*halo_colour), halo_width);
-                            if let Some(stroke) = stroke(&style, 0.0) {
-                                self.pixmap.stroke_path(
-                                    &shape.fill,
-                                    &halo_paint,
-                                    &stroke,
-                                    at,
-                                    mask,
-                                );
-                            }
-                        }
-                    }
-                }
-                let rule = sk::FillRule::Winding;
-                self.pixmap
-                    .fill_path(&shape.fill, &sk_paint(*paint), rule, at, mask);
+                self.pixmap.draw_pixmap(
+                    x,
+                    y,
+                    stamp.pixmap.as_ref(),
+                    &sk::PixmapPaint::default(),
+                    sk::Transform::identity(),
+                    mask,
+                );
             }
             Item::Text(t) => {
                 let contours = font::outline(t);
@@ -251,34 +245,64 @@ impl Painter {
     }
 }
 
-/// A marker of one shape and size centred on the origin, made once and placed by translation.
-struct MarkerShape {
-    fill: sk::Path,
-    /// The outline of its halo (the fill's outline stroked with round joins) when the halo is
-    /// wider than a pixel; thinner halos are drawn as hairlines.
-    halo: Option<sk::Path>,
-    /// Box around fill and halo with a pixel to spare, pixels from the centre.
-    bounds: Rect,
+/// Steps per pixel of marker positions.
+const STAMP_STEPS: f64 = 4.0;
+
+/// A marker's look and its position within a pixel, in quarter pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct StampKey {
+    marker: u8,
+    size: u64,
+    paint: ([u8; 3], u64),
+    halo: Option<([u8; 3], u64)>,
+    step: (u8, u8),
 }
 
-impl MarkerShape {
-    fn new(marker: Marker, size: f64, halo_width: f64) -> Option<MarkerShape> {
+/// A marker painted once (halo, then fill, over transparency) into a small picture, then
+/// blended wherever a marker with the same look stands.
+struct Stamp {
+    pixmap: sk::Pixmap,
+    /// Top left corner of the picture from the pixel holding the marker's centre.
+    x0: i32,
+    y0: i32,
+}
+
+impl Stamp {
+    fn new(
+        marker: Marker,
+        size: f64,
+        paint: Paint,
+        halo: Option<(Rgb, f64)>,
+        step: (u8, u8),
+    ) -> Option<Stamp> {
         let rings = marker_rings(marker, Pt::default(), size);
-        let bounds =
-            Rect::bounding(rings.iter().flatten().copied())?.inflate(halo_width / 2.0 + 1.0);
+        let reach = halo.map_or(0.0, |h| h.1 / 2.0) + 1.0;
+        let b = Rect::bounding(rings.iter().flatten().copied())?.inflate(reach);
+        let (x0, y0) = (b.x0.floor() - 1.0, b.y0.floor() - 1.0);
+        let (w, h) = (
+            (b.x1.ceil() + 2.0 - x0) as u32,
+            (b.y1.ceil() + 2.0 - y0) as u32,
+        );
+        let mut pixmap = sk::Pixmap::new(w, h)?;
+        let at = sk::Transform::from_translate(
+            (f64::from(step.0) / STAMP_STEPS - x0) as f32,
+            (f64::from(step.1) / STAMP_STEPS - y0) as f32,
+        );
         let contours: Vec<Contour> = rings.iter().map(|r| Contour::polygon(r)).collect();
-        let fill = path_of(&contours)?;
-        // As `tiny-skia`'s `stroke_path` does: strokes wider than a pixel are filled outlines.
-        let halo = (halo_width > 1.0)
-            .then(|| {
-                stroke(
-                    &LineStyle::solid(Paint::solid(Rgb(0, 0, 0)), halo_width),
-                    0.0,
-                )
-            })
-            .flatten()
-            .and_then(|s| fill.stroke(&s, 1.0));
-        Some(MarkerShape { fill, halo, bounds })
+        let path = path_of(&contours)?;
+        if let Some((colour, width)) = halo {
+            let style = LineStyle::solid(Paint::with(colour, paint.opacity), width);
+            if let Some(stroke) = stroke(&style, 0.0) {
+                pixmap.stroke_path(&path, &sk_paint(style.paint), &stroke, at, None);
+            }
+        }
+        let rule = sk::FillRule::Winding;
+        pixmap.fill_path(&path, &sk_paint(paint), rule, at, None);
+        Some(Stamp {
+            pixmap,
+            x0: x0 as i32,
+            y0: y0 as i32,
+        })
     }
 }
 
@@ -426,6 +450,10 @@ fn colour(c: Rgb, opacity: f64) -> sk::Color {
     )
 }
 
+fn rgb(c: Rgb) -> [u8; 3] {
+    [c.0, c.1, c.2]
+}
+
 fn sk_paint(p: Paint) -> sk::Paint<'static> {
     let mut paint = sk::Paint::default();
     paint.set_color(colour(p.colour, p.opacity));
@@ -536,6 +564,32 @@ mod tests {
         for x in 0..100 {
             let (a, b) = (near.pixel(x, 20).0 as i32, far.pixel(x, 20).0 as i32);
             assert!((a - b).abs() <= 2, "x = {x}: {a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn markers_are_filled_over_their_halo_where_they_stand() {
+        let grey = Rgb(128, 128, 128);
+        let red = Rgb(200, 0, 0);
+        let mut s = Scene::new(60, 40, None, grey);
+        for x in [15.3, 40.8] {
+            s.push(Item::Marker {
+                marker: Marker::Circle,
+                at: pt(x, 20.6),
+                size: 16.0,
+                paint: Paint::solid(red),
+                halo: Some((Rgb(255, 255, 255), 4.0)),
+            });
+        }
+        let c = Canvas::paint(&s);
+        for x in [15.3, 40.8] {
+            let px = |dx: f64, dy: f64| c.pixel((x + dx) as usize, (20.6 + dy) as usize);
+            assert_eq!(px(0.0, 0.0), (200, 0, 0));
+            assert_eq!(px(6.0, 0.0), (200, 0, 0));
+            // The halo: 2 px outside the 8 px radius, white.
+            assert_eq!(px(9.0, 0.0), (255, 255, 255));
+            assert_eq!(px(0.0, -9.0), (255, 255, 255));
+            assert_eq!(px(12.0, 0.0), (128, 128, 128));
         }
     }
 
