@@ -594,6 +594,25 @@ mod tests {
     }
 
     #[test]
+    fn areas_reaching_far_off_the_page_keep_their_holes() {
+        // A square ten million pixels wide around the page, with a hole in the middle.
+        let mut s = Scene::new(40, 40, None, Rgb(255, 255, 255));
+        let far = |x: f64, y: f64| pt(20.0 + x * 1.0e7, 20.0 + y * 1.0e7);
+        let outer = vec![
+            far(-1.0, -1.0),
+            far(1.0, -1.0),
+            far(1.0, 1.0),
+            far(-1.0, 1.0),
+        ];
+        let hole = circle_ring(pt(20.0, 20.0), 8.0, 0.1);
+        s.fill_polygons(&[vec![outer, hole]], Paint::solid(Rgb(0, 0, 0)));
+        let c = Canvas::paint(&s);
+        assert_eq!(c.pixel(20, 20), (255, 255, 255));
+        assert_eq!(c.pixel(2, 2), (0, 0, 0));
+        assert_eq!(c.pixel(37, 20), (0, 0, 0));
+    }
+
+    #[test]
     fn clipped_items_stay_inside_their_clip() {
         let mut s = Scene::new(40, 40, None, Rgb(255, 255, 255));
         s.set_clip(Some(Rect::new(10.0, 10.0, 30.0, 30.0)));
