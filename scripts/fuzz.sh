@@ -70,10 +70,11 @@ run() {
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     slowest=$(sed -n 's/^stat::slowest_unit_time_sec: *//p' "$log" | tail -1)
     local crashes hangs ooms
-    crashes=$(grep -c '^==[0-9]*== ERROR: libFuzzer: deadly signal\|panicked at' "$log" || true)
+    # A panic aborts: libFuzzer reports it (and any other crash) as a deadly signal.
+    crashes=$(grep -c '^==[0-9]*== ERROR: libFuzzer: deadly signal' "$log" || true)
     hangs=$(grep -c 'ERROR: libFuzzer: timeout' "$log" || true)
     ooms=$(grep -c 'ERROR: libFuzzer: out-of-memory' "$log" || true)
-    echo "$target: ${runs:-0} executions in ${seconds} s, ${crashes} panics, ${hangs} hangs, ${ooms} memory blow-ups, slowest input ${slowest:-?} s (exit $status; log $log)"
+    echo "$target: ${runs:-0} executions in ${seconds} s, ${crashes} panics or crashes, ${hangs} hangs, ${ooms} memory blow-ups, slowest input ${slowest:-?} s (exit $status; log $log)"
     return $status
 }
 

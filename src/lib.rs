@@ -10,8 +10,9 @@
 //! WGS84 ellipsoid, in metres; bearings are degrees clockwise from true north.
 //!
 //! Data flows one way: [`io`] reads files into the [`model`], [`proximity`]
-//! computes figures with [`geodesy`], and the writers in [`io`] and
-//! [`render`] turn them into tables, layers and maps.
+//! computes figures with [`geodesy`], [`shapes`] and [`layers`] give them
+//! their geometry and layer features, and the writers in [`io`] and
+//! [`render`] turn them into tables, layer files and maps.
 //!
 //! ```
 //! use impactmap::geodesy::{distance_m, point_to_polygon};
@@ -29,6 +30,7 @@
 pub mod cli;
 pub mod geodesy;
 pub mod io;
+pub mod layers;
 pub mod model;
 pub mod projection;
 pub mod proximity;
@@ -37,6 +39,7 @@ pub mod report;
 pub mod shapes;
 pub mod style;
 pub mod util;
+#[cfg(any(test, feature = "workload"))]
 pub mod workload;
 
 pub use model::{Incident, Location, Site};

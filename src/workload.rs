@@ -2,6 +2,10 @@
 //! footprints of realistic size and density around a city centre, and impacts
 //! inside them, on their edges and vertices, near them and far away.
 //!
+//! Not part of the library's API: the module exists only with the
+//! non-default `workload` feature, which the crate's own tests, benchmarks
+//! and examples turn on.
+//!
 //! Deterministic: the same [`Spec`] always gives the same workload, on every
 //! machine. Coordinates are WGS84 lon/lat degrees on a grid of 1e-7° (as in
 //! OpenStreetMap), so the files written hold exactly the values generated.

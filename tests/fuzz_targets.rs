@@ -10,8 +10,15 @@ mod mutate;
 use mutate::{mutants, Rng};
 use std::path::Path;
 
-/// Mutated inputs per target: a few seconds in all in a debug build.
-const RUNS: usize = 2000;
+/// Mutated inputs per target: a short run, under a minute in all in a debug
+/// build; `IMPACTMAP_FUZZ_RUNS=N` asks for more (the long coverage-guided runs
+/// are `scripts/fuzz.sh`).
+fn runs() -> usize {
+    std::env::var("IMPACTMAP_FUZZ_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(400)
+}
 
 /// The files under `dirs` (relative to the project) whose names end in one of `suffixes`.
 fn seeds(dirs: &[&str], suffixes: &[&str]) -> Vec<Vec<u8>> {
@@ -50,47 +57,52 @@ fn geojson_sites() {
         &[CASE, "fuzz/seeds/geojson_seq"],
         &["sites.geojson", ".geojsonl"],
     );
-    run("geojson_sites", seeds, RUNS, checks::geojson_sites);
+    run("geojson_sites", seeds, runs(), checks::geojson_sites);
 }
 
 #[test]
 fn geojson_parallel() {
     let seeds = seeds(&[CASE], &["sites.geojson"]);
-    run("geojson_parallel", seeds, RUNS, checks::geojson_parallel);
+    run("geojson_parallel", seeds, runs(), checks::geojson_parallel);
 }
 
 #[test]
 fn geojson_incidents() {
     let seeds = seeds(&[CASE], &["incidents.geojson"]);
-    run("geojson_incidents", seeds, RUNS, checks::geojson_incidents);
+    run(
+        "geojson_incidents",
+        seeds,
+        runs(),
+        checks::geojson_incidents,
+    );
 }
 
 #[test]
 fn geojson_seq() {
     let seeds = seeds(&["fuzz/seeds/geojson_seq"], &[""]);
-    run("geojson_seq", seeds, RUNS, checks::geojson_seq);
+    run("geojson_seq", seeds, runs(), checks::geojson_seq);
 }
 
 #[test]
 fn csv_incidents() {
     let seeds = seeds(&["fuzz/seeds/csv_incidents"], &[".csv"]);
-    run("csv_incidents", seeds, RUNS, checks::csv_incidents);
+    run("csv_incidents", seeds, runs(), checks::csv_incidents);
 }
 
 #[test]
 fn osm_pbf() {
     let seeds = seeds(&["tests/data/osm"], &[".pbf"]);
-    run("osm_pbf", seeds, RUNS, checks::osm_pbf);
+    run("osm_pbf", seeds, runs(), checks::osm_pbf);
 }
 
 #[test]
 fn case_toml() {
     let seeds = seeds(&[CASE], &["case.toml"]);
-    run("case_toml", seeds, RUNS, checks::case_toml);
+    run("case_toml", seeds, runs(), checks::case_toml);
 }
 
 #[test]
 fn writers() {
     let seeds = seeds(&["fuzz/seeds/writers"], &[".bin"]);
-    run("writers", seeds, RUNS / 4, checks::writers);
+    run("writers", seeds, runs() / 4, checks::writers);
 }

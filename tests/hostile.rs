@@ -436,12 +436,21 @@ fn report_keeps_hostile_text_inert() {
         &case.path().join("case.toml"),
         "\u{feff}title = \"Strikes <script>x</script> | near\"\n",
     );
+    // The report goes outside the case: a folder inside it is refused.
+    let outputs = tempfile::tempdir().unwrap();
+    let out = outputs.path().join("out");
     let o = run(
-        &["report", ".", "-o", "out", "--basemap", "none"],
+        &[
+            "report",
+            ".",
+            "-o",
+            out.to_str().unwrap(),
+            "--basemap",
+            "none",
+        ],
         case.path(),
     );
     ok(&o);
-    let out = case.path().join("out");
     let md = std::fs::read_to_string(out.join("report.md")).unwrap();
     assert_inert_markdown(&md);
     assert!(

@@ -13,9 +13,8 @@ mod common;
 use chrono::NaiveDate;
 use geo_types::{point, Coord, LineString, MultiPolygon, Point, Polygon};
 use impactmap::geodesy::{destination, distance_m};
-use impactmap::io::layers::{
-    build_layers, write_layer_set, write_layers, FieldType, Layer, LayerFormat, LayerOptions, Value,
-};
+use impactmap::io::layers::{write_layer_set, write_layers, LayerFormat};
+use impactmap::layers::{build_layers, FieldType, Layer, LayerOptions, Value};
 use impactmap::model::{
     DateSpan, DistanceUnit, Incident, Location, RelativeDistance, Site, SiteGeometry, Source,
     WeaponCategory,
@@ -577,7 +576,7 @@ fn write_both(
     rows: &[ProximityRow],
     opts: &LayerOptions,
 ) -> Vec<Layer> {
-    write_layers(dir, sites, incidents, rows, opts).unwrap();
+    write_layers(dir, sites, incidents, rows, opts, LayerFormat::GeoJson).unwrap();
     let layers = build_layers(sites, incidents, rows, opts);
     write_layer_set(dir, &layers, LayerFormat::GeoPackage).unwrap();
     layers

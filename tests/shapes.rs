@@ -10,14 +10,15 @@ mod render_common;
 use geo_types::{polygon, Coord, MultiPolygon, Point, Polygon};
 use impactmap::geodesy::{bearing_deg, distance_m, point_to_multipolygon};
 use impactmap::io::basemap;
-use impactmap::io::layers::{outline_tolerance_m, write_layers, LayerOptions};
+use impactmap::io::layers::{write_layers, LayerFormat};
+use impactmap::layers::LayerOptions;
 use impactmap::model::{
     DistanceUnit, Incident, Location, RelativeDistance, Site, SiteGeometry, WeaponCategory,
 };
 use impactmap::proximity::{self, Options, ProximityRow, Ternary};
 use impactmap::render::{build_map, encode, Format, MapLayout, MapSpec};
-use impactmap::shapes::ROUNDING_M;
 use impactmap::shapes::{self, Footprint, ShapeOptions};
+use impactmap::shapes::{outline_tolerance_m, ROUNDING_M};
 use impactmap::style;
 use render_common::{incident, project, site};
 use serde_json::Value;
@@ -138,7 +139,15 @@ fn written(
     layer: &str,
 ) -> Vec<Value> {
     let dir = tempfile::tempdir().unwrap();
-    write_layers(dir.path(), sites, incidents, rows, &LayerOptions::default()).unwrap();
+    write_layers(
+        dir.path(),
+        sites,
+        incidents,
+        rows,
+        &LayerOptions::default(),
+        LayerFormat::GeoJson,
+    )
+    .unwrap();
     let text = std::fs::read_to_string(dir.path().join(format!("{layer}.geojson"))).unwrap();
     let fc: Value = serde_json::from_str(&text).unwrap();
     fc["features"].as_array().unwrap().clone()

@@ -11,10 +11,11 @@
 
 use impactmap::io::csv::{read_incidents as read_csv_incidents, CsvColumns};
 use impactmap::io::geojson::{parse_sites, read_sites_from, IncidentBatches};
-use impactmap::io::layers::{build::build_layers, geojson_out::write_layer, qml::style_for};
+use impactmap::io::layers::{geojson_out::write_layer, qml::style_for};
 use impactmap::io::stream::FeatureStream;
 use impactmap::io::table::{write_table, TableFormat, COLUMNS};
 use impactmap::io::InputError;
+use impactmap::layers::build_layers;
 use impactmap::render::furniture;
 use impactmap::render::geom::Pt;
 use impactmap::render::scene::{Anchor, Weight};

@@ -1,9 +1,8 @@
 //! `impactmap layers`: QGIS-ready layers (GeoJSON with styles, or a GeoPackage).
 
 use super::{InputArgs, UsageError};
-use crate::io::layers::{
-    build_layers, set_files, write_layer_set, LayerFormat, LayerOptions, GPKG_NAME,
-};
+use crate::io::layers::{set_files, write_layer_set, LayerFormat, GPKG_NAME};
+use crate::layers::{build_layers, LayerOptions};
 use crate::model::StepLength;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -94,17 +93,17 @@ pub fn run(args: &LayersArgs) -> anyhow::Result<()> {
     let layer_options = LayerOptions {
         rings_m: args.rings.0.clone(),
         steps: args.steps_m,
-        format: match args.format {
-            FormatArg::Geojson => LayerFormat::GeoJson,
-            FormatArg::Gpkg => LayerFormat::GeoPackage,
-        },
         ..LayerOptions::default()
     };
+    let format = match args.format {
+        FormatArg::Geojson => LayerFormat::GeoJson,
+        FormatArg::Gpkg => LayerFormat::GeoPackage,
+    };
     let layers = build_layers(&case.sites, &case.incidents, &rows, &layer_options);
-    for (path, _) in set_files(&args.output, &layers, layer_options.format) {
+    for (path, _) in set_files(&args.output, &layers, format) {
         args.input.check_output(&path)?;
     }
-    let written = write_layer_set(&args.output, &layers, layer_options.format)?;
+    let written = write_layer_set(&args.output, &layers, format)?;
     for (path, n) in &written.files {
         let is_style = path.extension().is_some_and(|e| e == "qml");
         if is_style {

@@ -16,7 +16,7 @@
 
 use super::{
     destination, destination_with_azimuth, distance_m, geodesic_circle, inverse, normalize_deg,
-    vertices_for_accuracy,
+    signed_area2, vertices_for_accuracy,
 };
 use geo::BooleanOps;
 use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
@@ -78,13 +78,6 @@ pub fn densify_geodesic(a: Point<f64>, b: Point<f64>, max_error_m: f64) -> LineS
     LineString(pts)
 }
 
-/// Twice the signed area of a closed ring in lon/lat degrees: positive when counter-clockwise.
-pub fn signed_area2(ring: &[Coord<f64>]) -> f64 {
-    ring.windows(2)
-        .map(|w| w[0].x * w[1].y - w[1].x * w[0].y)
-        .sum()
-}
-
 /// The distinct vertices of a ring, counter-clockwise, without the closing repeat.
 fn ccw_vertices(ring: &LineString<f64>) -> Vec<Coord<f64>> {
     let mut v: Vec<Coord<f64>> = ring.0.clone();
@@ -95,11 +88,7 @@ fn ccw_vertices(ring: &LineString<f64>) -> Vec<Coord<f64>> {
     if v.len() > 1 && v.first() == v.last() {
         v.pop();
     }
-    let mut closed = v.clone();
-    if let Some(first) = v.first() {
-        closed.push(*first);
-    }
-    if signed_area2(&closed) < 0.0 {
+    if signed_area2(&v) < 0.0 {
         v.reverse();
     }
     v
@@ -376,7 +365,7 @@ mod tests {
             assert_eq!(b.0.len(), 1);
             let n = assert_outline(&b, |p| distance_m(c, p), r, tol);
             assert!(n >= 16);
-            assert!(signed_area2(&b.0[0].exterior().0) > 0.0);
+            assert!(signed_area2(b.0[0].exterior()) > 0.0);
         }
     }
 
@@ -392,7 +381,7 @@ mod tests {
             let b = geodesic_buffer(&[], std::slice::from_ref(&l), r, tol);
             assert_eq!(b.0.len(), 1, "one piece at {r} m");
             assert_outline(&b, |p| point_to_polygon(p, &l).distance_m, r, tol);
-            assert!(signed_area2(&b.0[0].exterior().0) > 0.0);
+            assert!(signed_area2(b.0[0].exterior()) > 0.0);
         }
     }
 

@@ -16,7 +16,7 @@ mod local;
 mod polygon;
 mod ring;
 
-pub use buffer::{densify_curve, densify_geodesic, geodesic_band, geodesic_buffer, signed_area2};
+pub use buffer::{densify_curve, densify_geodesic, geodesic_band, geodesic_buffer};
 pub use circle::{geodesic_circle, geodesic_sector, vertices_for_accuracy};
 pub use local::{LocalFrame, NEAR_FIELD_M};
 pub use polygon::{
@@ -24,8 +24,8 @@ pub use polygon::{
     PolygonNearest,
 };
 pub use ring::{
-    bulge_m, crosses_antimeridian, interior_point, is_ccw, lon_near, ring_problem, unwrapped,
-    unwrapped_area2, MAX_RING_EXTENT_M, MIN_CURVATURE_RADIUS_M,
+    bulge_m, continuous, crosses_antimeridian, interior_point, is_ccw, lon_near, ring_problem,
+    signed_area2, unwrapped, MAX_RING_EXTENT_M, MIN_CURVATURE_RADIUS_M,
 };
 
 use geo_types::Point;

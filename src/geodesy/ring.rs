@@ -7,6 +7,7 @@
 use super::{ecef, WGS84_A, WGS84_F};
 use geo::InteriorPoint;
 use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
+use std::borrow::Borrow;
 
 /// Largest accepted extent of a ring, metres: the diagonal of the Earth-centred
 /// box of its vertices. Within it a ring stays well inside a hemisphere, and
@@ -43,26 +44,63 @@ pub fn unwrapped(ring: &[Coord<f64>], reference: f64) -> Vec<Coord<f64>> {
         .collect()
 }
 
-/// Twice the signed area of a closed ring in longitude/latitude degrees after
-/// making its longitudes continuous: positive when counter-clockwise.
-pub fn unwrapped_area2(ring: &[Coord<f64>]) -> f64 {
-    let Some(first) = ring.first() else {
+/// Twice the signed planar area of a ring (the shoelace formula, taken about
+/// its first vertex), in squared units of its coordinates: positive when the
+/// ring runs counter-clockwise with `y` up (as lon/lat does), so clockwise on
+/// a page whose `y` runs down. Closed (last vertex repeating the first) or
+/// open, the result is the same; fewer than three vertices give 0.
+///
+/// Longitudes are taken as they are: for a ring that may cross the
+/// antimeridian, pass [`continuous`] vertices.
+///
+/// ```
+/// use geo_types::coord;
+/// use impactmap::geodesy::signed_area2;
+///
+/// // The right triangle with legs 3 and 4 has an area of 6.
+/// let triangle = [coord! { x: 0.0, y: 0.0 }, coord! { x: 3.0, y: 0.0 }, coord! { x: 0.0, y: 4.0 }];
+/// assert_eq!(signed_area2(&triangle), 12.0);
+/// assert_eq!(signed_area2(triangle.iter().rev()), -12.0);
+/// ```
+pub fn signed_area2<C: Borrow<Coord<f64>>>(ring: impl IntoIterator<Item = C>) -> f64 {
+    let mut ring = ring.into_iter();
+    let Some(origin) = ring.next().map(|c| *c.borrow()) else {
         return 0.0;
     };
     let mut area2 = 0.0;
-    let mut prev = (0.0, first.y);
-    for c in &ring[1..] {
-        let x = lon_near(c.x - first.x, prev.0);
-        area2 += prev.0 * c.y - x * prev.1;
-        prev = (x, c.y);
+    let mut prev = Coord { x: 0.0, y: 0.0 };
+    for c in ring {
+        let c = *c.borrow() - origin;
+        area2 += prev.x * c.y - c.x * prev.y;
+        prev = c;
     }
     area2
+}
+
+/// The vertices of a ring with longitudes made continuous: each moved by
+/// whole turns (degrees) to within 180° of the one before it.
+///
+/// ```
+/// use geo_types::coord;
+/// use impactmap::geodesy::{continuous, signed_area2};
+///
+/// // A 0.2° square across the antimeridian, counter-clockwise.
+/// let square = [(179.9, 50.0), (-179.9, 50.0), (-179.9, 50.2), (179.9, 50.2)]
+///     .map(|(x, y)| coord! { x: x, y: y });
+/// assert!((signed_area2(continuous(&square)) - 0.08).abs() < 1e-9);
+/// ```
+pub fn continuous(ring: &[Coord<f64>]) -> impl Iterator<Item = Coord<f64>> + '_ {
+    ring.iter().scan(None, |prev: &mut Option<f64>, c| {
+        let x = prev.map_or(c.x, |p| lon_near(c.x, p));
+        *prev = Some(x);
+        Some(Coord { x, y: c.y })
+    })
 }
 
 /// Whether a closed ring runs counter-clockwise (seen from above, north up),
 /// across the antimeridian too.
 pub fn is_ccw(ring: &[Coord<f64>]) -> bool {
-    unwrapped_area2(ring) > 0.0
+    signed_area2(continuous(ring)) > 0.0
 }
 
 /// Why a closed ring is not accepted, or `None`: a ring must not encircle a
@@ -170,7 +208,7 @@ mod tests {
         let r = dateline_square();
         assert!(crosses_antimeridian(&r));
         // A 0.2° × 0.2° square: twice its area is 0.08 square degrees.
-        assert!((unwrapped_area2(&r) - 0.08).abs() < 1e-9);
+        assert!((signed_area2(continuous(&r)) - 0.08).abs() < 1e-9);
         let u = unwrapped(&r, 179.9);
         assert_eq!(u[1].x, 180.1);
         assert!(!crosses_antimeridian(&u));

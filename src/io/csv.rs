@@ -1,11 +1,11 @@
 //! Incidents from CSV: one row per incident with latitude/longitude columns
 //! (common names such as ACLED's are recognised; others are named by the caller).
 
-use super::fxhash::FxHashMap;
 use super::geojson::check_lon_lat;
 use super::InputError;
 use crate::model::{DateSpan, Incident, Location, Source, TimePrecision, WeaponCategory};
 use geo_types::Point;
+use rustc_hash::FxHashMap;
 use serde_json::{Map, Value};
 use std::io::Read;
 

@@ -5,10 +5,8 @@
 //! features with `"geometry": null` and a `location` object for relative,
 //! within and area locations (see the README for the fields).
 
-use super::fxhash::{FxHashMap, FxHashSet};
 use super::stream::{Batch, FeatureSlice, FeatureStream, FrameError, Framing};
 use super::InputError;
-use crate::geodesy::geodesic_circle;
 use crate::model::{
     DateSpan, DistanceUnit, Incident, Location, RelativeDistance, Site, SiteDetails, SiteGeometry,
     Source, Text, TimePrecision, WeaponCategory,
@@ -16,6 +14,7 @@ use crate::model::{
 use geo::{Centroid, Orient};
 use geo_types::{Coord, LineString, MultiPolygon, Point, Polygon};
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::io::Read;
@@ -87,24 +86,6 @@ pub fn is_sequence_name(path: &Path) -> bool {
     ["geojsonl", "geojsons", "geojsonseq", "ndjson", "jsonl"]
         .iter()
         .any(|e| ext.eq_ignore_ascii_case(e))
-}
-
-/// Reads a whole text file, with a message that says what to do when it
-/// cannot be; a UTF-8 byte-order mark at its start is left out.
-pub(crate) fn read_text(path: &Path) -> Result<String, InputError> {
-    let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        let hint = match e.kind() {
-            std::io::ErrorKind::NotFound => "no such file: check the path",
-            std::io::ErrorKind::InvalidData => "not UTF-8 text: save it as UTF-8",
-            _ => "cannot be read",
-        };
-        InputError::file(&name, format!("{hint} ({e})"))
-    })?;
-    Ok(match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    })
 }
 
 /// Parses a sites FeatureCollection; `file` names it in errors.
@@ -193,7 +174,7 @@ fn check_unique(
         .par_iter()
         .enumerate()
         .map(|(i, s)| {
-            let mut h = super::fxhash::FxHasher::default();
+            let mut h = rustc_hash::FxHasher::default();
             key(s).hash(&mut h);
             (h.finish(), i)
         })
@@ -1112,9 +1093,8 @@ fn parse_location<P: Props>(
                         "missing or not positive: give the area's radius in metres",
                     )
                 })?;
-            let circle = geodesic_circle(centre, radius, (radius * 1e-3).clamp(1e-3, 0.05));
             Ok(area(
-                MultiPolygon(vec![circle]),
+                crate::shapes::area_circle(centre, radius),
                 Some(centre),
                 name,
                 as_described.as_deref(),

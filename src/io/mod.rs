@@ -6,7 +6,6 @@
 pub mod basemap;
 pub mod csv;
 mod error;
-pub mod fxhash;
 pub mod geojson;
 pub mod layers;
 pub mod markdown;
@@ -14,6 +13,7 @@ pub mod osm;
 pub mod ownership;
 pub mod stream;
 pub mod table;
+pub(crate) mod text;
 pub mod valid;
 
 pub use error::InputError;

@@ -186,6 +186,9 @@ const fn byte_set(bytes: &[u8]) -> [bool; 256] {
     set
 }
 
+/// The first read, and the least asked after a short one, bytes.
+const MIN_READ: usize = 1 << 12;
+
 /// Reads features from a byte stream, a batch at a time.
 pub struct FeatureStream<R> {
     reader: R,
@@ -197,8 +200,9 @@ pub struct FeatureStream<R> {
     eof: bool,
     /// The last read gave less than asked: the source has nothing more for now.
     drained: bool,
-    /// Bytes the last read gave.
-    last_read: usize,
+    /// Bytes to ask of the next read: it starts small and doubles while
+    /// reads come back full, up to the batch size.
+    want: usize,
     st: St,
     skip: Skip,
     /// Start (in `buf`) of the item being scanned: key, value, feature or top-level object.
@@ -237,7 +241,7 @@ impl<R: Read> FeatureStream<R> {
             consumed: 0,
             eof: false,
             drained: false,
-            last_read: 0,
+            want: MIN_READ,
             st: St::Top,
             skip: Skip::default(),
             item_start: 0,
@@ -289,17 +293,17 @@ impl<R: Read> FeatureStream<R> {
         }
     }
 
+    /// The largest read: one batch, within 64 KiB..8 MiB.
+    fn max_read(&self) -> usize {
+        self.batch_bytes.clamp(1 << 16, 1 << 23)
+    }
+
     /// Reads more input into the buffer.
     fn fill(&mut self) -> Result<(), FrameError> {
-        // The space is zeroed before each read: after a short read (a pipe, a
-        // live stream) ask for a little more than the source gave, not for a
-        // whole batch, or reading a source that gives a few bytes at a time
-        // zeroes megabytes per read.
-        let want = if self.drained {
-            (2 * self.last_read).clamp(1 << 12, 1 << 23)
-        } else {
-            self.batch_bytes.clamp(1 << 16, 1 << 23)
-        };
+        // The space is zeroed before each read, so ask for what the source
+        // is likely to give: a small file or a live stream that gives a few
+        // bytes at a time must not cost megabytes of zeroing per read.
+        let want = self.want.min(self.max_read());
         let old = self.buf.len();
         self.buf.resize(old + want, 0);
         let n = loop {
@@ -315,7 +319,11 @@ impl<R: Read> FeatureStream<R> {
         self.buf.truncate(old + n);
         self.eof = n == 0;
         self.drained = n < want;
-        self.last_read = n;
+        self.want = if self.drained {
+            (2 * n).max(MIN_READ)
+        } else {
+            2 * want
+        };
         Ok(())
     }
 

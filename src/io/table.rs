@@ -7,20 +7,9 @@
 //! ([`NEAREST_POINT_DECIMALS`]). The `label` column, the Markdown table and
 //! the terminal table are for people and stay rounded.
 
-use crate::model::{Incident, Site};
+use crate::model::{Incident, Site, BEARING_DECIMALS, DISTANCE_DECIMALS, NEAREST_POINT_DECIMALS};
 use crate::proximity::ProximityRow;
 use std::io::{self, Write};
-
-/// Decimal places of distances in metres: 6, a micrometre.
-pub const DISTANCE_DECIMALS: usize = 6;
-
-/// Decimal places of bearings in degrees: 6, 1e-6° (1.7 mm sideways at 1 km).
-pub const BEARING_DECIMALS: usize = 6;
-
-/// Decimal places of the nearest point's WGS84 longitude and latitude: 10.
-/// 1e-10° is 11 µm of latitude (less of longitude), so the written point
-/// lies within 8 µm of the computed one.
-pub const NEAREST_POINT_DECIMALS: usize = 10;
 
 /// Decimal places of bearings in the tables for people (Markdown, terminal).
 const READABLE_BEARING_DECIMALS: usize = 2;

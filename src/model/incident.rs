@@ -249,7 +249,7 @@ pub enum Location {
     },
     /// Only a district or city is known: a polygon, or a centre with a radius.
     Area {
-        /// The area, WGS84 lon/lat (a circle is materialised as a polygon by readers).
+        /// The area, WGS84 lon/lat (a centre and radius as [`crate::shapes::area_circle`]).
         area: MultiPolygon<f64>,
         /// A representative point (the given centre, or the area's centroid).
         centre: Point<f64>,

@@ -12,4 +12,7 @@ mod units;
 pub use incident::{Incident, Location, RelativeDistance, Source, WeaponCategory};
 pub use site::{Site, SiteDetails, SiteGeometry, Text};
 pub use time::{DateSpan, TimePrecision};
-pub use units::{format_metres, DistanceUnit, Interval, StepLength};
+pub use units::{
+    format_metres, DistanceUnit, Interval, StepLength, BEARING_DECIMALS, DISTANCE_DECIMALS,
+    NEAREST_POINT_DECIMALS,
+};

@@ -12,10 +12,10 @@ use crate::geodesy::{
     bulge_m, distance_m, point_to_multipolygon, point_to_polygon, polygon_distance_bounds,
     LocalFrame, PolygonNearest, WGS84_A, WGS84_F,
 };
-use crate::io::fxhash::{FxHashMap, FxHasher};
 use crate::model::{Site, SiteGeometry};
 use geo_types::{Coord, Point};
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHasher};
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};

@@ -251,21 +251,14 @@ fn curve_steps(length: f64, tolerance: f64) -> usize {
     ((length / tolerance.max(1e-3)).sqrt().ceil() as usize).clamp(1, 64)
 }
 
-/// Signed area of a ring (shoelace), pixels²: positive when clockwise on the page (y down).
-pub fn signed_area(ring: &[Pt]) -> f64 {
-    let n = ring.len();
-    (0..n)
-        .map(|i| {
-            let (a, b) = (ring[i], ring[(i + 1) % n]);
-            a.x * b.y - b.x * a.y
-        })
-        .sum::<f64>()
-        / 2.0
+/// Twice the signed area of a ring, pixels²: positive when clockwise on the page (y down).
+pub fn signed_area2(ring: &[Pt]) -> f64 {
+    crate::geodesy::signed_area2(ring.iter().map(|p| geo_types::coord! { x: p.x, y: p.y }))
 }
 
 /// A ring turned to the wanted direction: `clockwise` on the page (y down) or not.
 pub fn orient(mut ring: Vec<Pt>, clockwise: bool) -> Vec<Pt> {
-    if (signed_area(&ring) > 0.0) != clockwise {
+    if (signed_area2(&ring) > 0.0) != clockwise {
         ring.reverse();
     }
     ring
@@ -406,8 +399,8 @@ mod tests {
             pt(-10.0, 10.0),
         ];
         let c = clip_ring(&sq, &Rect::new(0.0, 0.0, 100.0, 100.0));
-        assert!((signed_area(&c).abs() - 100.0).abs() < 1e-9);
-        assert!(signed_area(&orient(c, true)) > 0.0);
+        assert!((signed_area2(&c).abs() - 200.0).abs() < 1e-9);
+        assert!(signed_area2(&orient(c, true)) > 0.0);
     }
 
     #[test]

@@ -20,10 +20,11 @@ mod markdown;
 pub use config::{CaseConfig, MapConfig};
 pub use manifest::{verify, Manifest, Verification, MANIFEST_NAME};
 
-use crate::io::layers::{write_layers, LayerFormat, LayerOptions};
+use crate::io::layers::{write_layer_set, LayerFormat};
 use crate::io::ownership::{check_folder_apart, resolve, OutputClash};
 use crate::io::table::{write_table, TableFormat};
 use crate::io::{self, InputError};
+use crate::layers::{build_layers, LayerOptions};
 use crate::model::{Incident, Site, StepLength};
 use crate::proximity::{self, Options, ProximityRow};
 use crate::render::{self, Basemap, Extent, MapSpec, Page, Paper, TimelineSpec};
@@ -137,7 +138,7 @@ pub fn read_case(dir: &Path) -> Result<Case, ReportError> {
     };
     let toml_path = dir.join("case.toml");
     let config = if toml_path.exists() {
-        let text = io::geojson::read_text(&toml_path)?;
+        let text = io::text::read_text(&toml_path)?;
         CaseConfig::parse(&text)
             .map_err(|m| InputError::file(&toml_path.display().to_string(), m))?
     } else {
@@ -149,6 +150,14 @@ pub fn read_case(dir: &Path) -> Result<Case, ReportError> {
         config,
         dir: dir.to_path_buf(),
     })
+}
+
+/// A picture that could not be drawn or written, named by its file in the report.
+fn render_error(rel: &Path) -> impl Fn(render::RenderError) -> ReportError + '_ {
+    move |source| ReportError::Render {
+        what: rel.display().to_string(),
+        source,
+    }
 }
 
 /// Reads the case in `case_dir` and writes the whole report into `out_dir`.
@@ -204,38 +213,16 @@ pub fn write_report(
             .clone()
             .unwrap_or_else(|| LayerOptions::default().rings_m),
         steps,
-        format: LayerFormat::GeoJson,
         ..LayerOptions::default()
     };
-    for (path, _) in write_layers(
-        &root.join("layers"),
-        &case.sites,
-        &case.incidents,
-        &rows,
-        &layer_options,
-    )?
-    .files
-    {
-        summary
-            .files
-            .push(path.strip_prefix(&root).unwrap_or(&path).to_path_buf());
-    }
-    let gpkg = LayerOptions {
-        format: LayerFormat::GeoPackage,
-        ..layer_options
-    };
-    for (path, _) in write_layers(
-        &root.join("layers"),
-        &case.sites,
-        &case.incidents,
-        &rows,
-        &gpkg,
-    )?
-    .files
-    {
-        summary
-            .files
-            .push(path.strip_prefix(&root).unwrap_or(&path).to_path_buf());
+    // Built once, written in both formats.
+    let layers = build_layers(&case.sites, &case.incidents, &rows, &layer_options);
+    for format in [LayerFormat::GeoJson, LayerFormat::GeoPackage] {
+        for (path, _) in write_layer_set(&root.join("layers"), &layers, format)?.files {
+            summary
+                .files
+                .push(path.strip_prefix(&root).unwrap_or(&path).to_path_buf());
+        }
     }
 
     let page = page(&case)?;
@@ -251,36 +238,30 @@ pub fn write_report(
             title: planned.title.clone(),
             ..planned.spec.clone()
         };
-        for ext in &formats {
-            let rel = PathBuf::from("maps").join(format!("{}.{ext}", planned.name));
-            let layout = render::render_map(
-                &spec,
-                &case.sites,
-                &case.incidents,
-                &rows,
-                basemap,
-                &root.join(&rel),
-            )
-            .map_err(|source| ReportError::Render {
-                what: rel.display().to_string(),
-                source,
-            })?;
-            if ext == &formats[0] {
-                summary.dropped_labels.extend(
-                    layout
-                        .dropped
-                        .iter()
-                        .map(|d| format!("{}: {}", planned.name, d.name)),
-                );
-                drawn.push(markdown::DrawnMap {
-                    file: rel.clone(),
-                    heading: planned.heading.clone(),
-                    site: planned.site.clone(),
-                    layout,
-                });
-            }
-            summary.files.push(rel);
+        let files: Vec<PathBuf> = formats
+            .iter()
+            .map(|ext| PathBuf::from("maps").join(format!("{}.{ext}", planned.name)))
+            .collect();
+        // Drawn once, written in every format.
+        let (scene, layout) =
+            render::build_map(&spec, &case.sites, &case.incidents, &rows, basemap)
+                .map_err(render_error(&files[0]))?;
+        for rel in &files {
+            render::write_scene(&scene, &root.join(rel)).map_err(render_error(rel))?;
+            summary.files.push(rel.clone());
         }
+        summary.dropped_labels.extend(
+            layout
+                .dropped
+                .iter()
+                .map(|d| format!("{}: {}", planned.name, d.name)),
+        );
+        drawn.push(markdown::DrawnMap {
+            file: files[0].clone(),
+            heading: planned.heading.clone(),
+            site: planned.site.clone(),
+            layout,
+        });
     }
     let mut timeline = None;
     if case.config.timeline.unwrap_or(true) && !rows.is_empty() {
@@ -289,18 +270,17 @@ pub fn write_report(
             title: None,
             site: None,
         };
-        for ext in &formats {
-            let rel = PathBuf::from(format!("timeline.{ext}"));
-            render::render_timeline(&spec, &case.sites, &case.incidents, &rows, &root.join(&rel))
-                .map_err(|source| ReportError::Render {
-                what: rel.display().to_string(),
-                source,
-            })?;
-            if timeline.is_none() {
-                timeline = Some(rel.clone());
-            }
-            summary.files.push(rel);
+        let files: Vec<PathBuf> = formats
+            .iter()
+            .map(|ext| PathBuf::from(format!("timeline.{ext}")))
+            .collect();
+        let (scene, _) = render::build_timeline(&spec, &case.sites, &case.incidents, &rows)
+            .map_err(render_error(&files[0]))?;
+        for rel in &files {
+            render::write_scene(&scene, &root.join(rel)).map_err(render_error(rel))?;
+            summary.files.push(rel.clone());
         }
+        timeline = Some(files[0].clone());
     }
 
     let report_md = markdown::report(&case, &rows, &drawn, timeline.as_deref(), &steps);

@@ -29,8 +29,8 @@ mod resolve;
 pub use resolve::{resolve, resolve_id, same_part, Footprint, PartMatch, Referent};
 
 use crate::geodesy::{
-    densify_geodesic, destination, distance_m, geodesic_band, geodesic_buffer, geodesic_sector,
-    normalize_deg,
+    densify_geodesic, destination, distance_m, geodesic_band, geodesic_buffer, geodesic_circle,
+    geodesic_sector, normalize_deg,
 };
 use crate::model::{Incident, Interval, Location, Site, StepLength};
 use geo::BooleanOps;
@@ -355,6 +355,17 @@ pub fn distance_ring(sites: &[Site], id: &str, radius_m: f64) -> Option<MultiPol
 /// `radius_m` metres of `p`.
 pub fn uncertainty_circle(p: Point<f64>, radius_m: f64) -> MultiPolygon<f64> {
     geodesic_buffer(&[p], &[], radius_m, trace_tolerance_m(radius_m))
+}
+
+/// The polygon of an area given as a centre and a radius in metres (a
+/// district "within 2 km of the centre"): a geodesic circle with vertices at
+/// exactly `radius_m`, its chords within 0.1 % of the radius (1 mm to 5 cm).
+pub fn area_circle(centre: Point<f64>, radius_m: f64) -> MultiPolygon<f64> {
+    MultiPolygon(vec![geodesic_circle(
+        centre,
+        radius_m,
+        (radius_m * 1e-3).clamp(1e-3, 0.05),
+    )])
 }
 
 /// Where a site feature may be, given its position uncertainty: its circle

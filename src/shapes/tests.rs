@@ -76,3 +76,22 @@ fn a_sector_is_the_band_within_the_bearing() {
         assert!(bearing_gap(bearing_deg(anchor, Point(*c)), 30.0) <= 22.5 + 1e-6);
     }
 }
+
+#[test]
+fn an_area_circle_has_its_vertices_at_the_radius_and_chords_within_5_cm() {
+    let centre = point!(x: 30.5234, y: 50.4501);
+    let circle = area_circle(centre, 2_000.0);
+    let ring = &circle.0[0].exterior().0;
+    assert!(ring.len() > 100, "{} vertices", ring.len());
+    for w in ring.windows(2) {
+        let vertex = distance_m(centre, Point(w[0]));
+        assert!((vertex - 2_000.0).abs() < 1e-6, "vertex at {vertex} m");
+        // The middle of a 2 km circle's chord sags the most; 1e-4 m allows
+        // for taking it in lon/lat.
+        let middle = distance_m(centre, Point((w[0] + w[1]) / 2.0));
+        assert!(
+            middle < 2_000.0 && middle > 2_000.0 - 0.05 - 1e-4,
+            "chord middle at {middle} m"
+        );
+    }
+}

@@ -9,7 +9,7 @@
 //!
 //! Timestamps are fixed so the same layers give the same bytes.
 
-use super::table::{Feature, Layer, Value};
+use crate::layers::{Feature, FieldType, GeometryType, Layer, Value};
 use geo_types::{Coord, Geometry, Polygon};
 use rusqlite::{params, Connection};
 use std::path::Path;
@@ -107,6 +107,26 @@ pub fn gpkg_blob(g: &Geometry<f64>, srs_id: i32) -> Vec<u8> {
     }
     out.extend(wkb(g));
     out
+}
+
+/// Column type of a field in a GeoPackage table.
+fn sql_type(t: FieldType) -> &'static str {
+    match t {
+        FieldType::Text => "TEXT",
+        FieldType::Integer => "INTEGER",
+        FieldType::Real => "REAL",
+        FieldType::Date => "DATE",
+        FieldType::DateTime => "DATETIME",
+    }
+}
+
+/// OGC name of a geometry type, as in `gpkg_geometry_columns`.
+fn ogc_name(g: GeometryType) -> &'static str {
+    match g {
+        GeometryType::Point => "POINT",
+        GeometryType::LineString => "LINESTRING",
+        GeometryType::MultiPolygon => "MULTIPOLYGON",
+    }
 }
 
 /// Quotes an SQL identifier.
@@ -207,13 +227,13 @@ fn write_table(db: &Connection, layer: &Layer, qml: &str) -> rusqlite::Result<()
     }
     let mut cols = vec![
         "\"fid\" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL".to_string(),
-        format!("\"geom\" {}", layer.geometry_type.ogc_name()),
+        format!("\"geom\" {}", ogc_name(layer.geometry_type)),
     ];
     cols.extend(
         layer
             .fields
             .iter()
-            .map(|(n, ty)| format!("{} {}", ident(n), ty.sql_type())),
+            .map(|(n, ty)| format!("{} {}", ident(n), sql_type(*ty))),
     );
     db.execute_batch(&format!("CREATE TABLE {} ({});", ident(t), cols.join(", ")))?;
 
@@ -268,7 +288,7 @@ fn write_table(db: &Connection, layer: &Layer, qml: &str) -> rusqlite::Result<()
     )?;
     db.execute(
         "INSERT INTO gpkg_geometry_columns (table_name, column_name, geometry_type_name, srs_id, z, m) VALUES (?1, 'geom', ?2, 4326, 0, 0)",
-        params![t, layer.geometry_type.ogc_name()],
+        params![t, ogc_name(layer.geometry_type)],
     )?;
     db.execute(
         "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, owner, ui, update_time)

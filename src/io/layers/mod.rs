@@ -1,34 +1,31 @@
-//! QGIS-ready layers: RFC 7946 GeoJSON files with a QGIS style beside each,
-//! or one GeoPackage with the styles inside.
+//! QGIS-ready layers written as files: RFC 7946 GeoJSON files with a QGIS
+//! style beside each, or one GeoPackage with the styles inside.
 //!
-//! [`build_layers`] turns sites, incidents and proximity rows into
-//! format-neutral [`Layer`]s (see [`build`] for what each layer holds);
-//! [`write_layers`] writes them as a set: every file is first written into a
-//! temporary folder inside the output folder, and only when all are complete
-//! are they renamed into place, one rename each. A failed run (a full disk,
-//! an error) leaves no new file and an earlier set whole; files of other
-//! names in the output folder are left alone.
+//! [`crate::layers::build_layers`] turns sites, incidents and proximity rows
+//! into format-neutral [`Layer`]s; [`write_layer_set`] writes them as a set:
+//! every file is first written into a temporary folder inside the output
+//! folder, and only when all are complete are they renamed into place, one
+//! rename each. A failed run (a full disk, an error) leaves no new file and an
+//! earlier set whole; files of other names in the output folder are left
+//! alone. [`write_layers`] builds and writes in one call.
 //!
 //! ```no_run
-//! use impactmap::io::layers::{write_layers, LayerOptions};
+//! use impactmap::io::layers::{write_layers, LayerFormat};
+//! use impactmap::layers::LayerOptions;
 //! # let (sites, incidents, rows) = (vec![], vec![], vec![]);
-//! let written = write_layers("out".as_ref(), &sites, &incidents, &rows, &LayerOptions::default())?;
+//! let written = write_layers("out".as_ref(), &sites, &incidents, &rows, &LayerOptions::default(), LayerFormat::GeoJson)?;
 //! for (path, n) in &written.files {
 //!     println!("{} ({n} features)", path.display());
 //! }
 //! # Ok::<(), impactmap::io::layers::LayersError>(())
 //! ```
 
-pub mod build;
 pub mod geojson_out;
 pub mod gpkg;
 pub mod qml;
-pub mod table;
 
-pub use build::{build_layers, outline_tolerance_m};
-pub use table::{FieldType, GeometryType, Layer, Value};
-
-use crate::model::{Incident, Site, StepLength};
+use crate::layers::{build_layers, Layer, LayerOptions};
+use crate::model::{Incident, Site};
 use crate::proximity::ProximityRow;
 use crate::util::atomic::{persist, temp_file_beside, write_atomic, StagingDir};
 use std::path::{Path, PathBuf};
@@ -41,32 +38,6 @@ pub enum LayerFormat {
     GeoJson,
     /// One GeoPackage (`layers.gpkg`) holding every layer and its style.
     GeoPackage,
-}
-
-/// What to draw and how.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LayerOptions {
-    /// Ring radii around every site, metres.
-    pub rings_m: Vec<f64>,
-    /// Step-length assumption for relative distances given in steps.
-    pub steps: StepLength,
-    /// Half the opening angle of the sector drawn for a relative location
-    /// with a bearing, degrees (sources give a direction, not a tolerance:
-    /// 22.5° is one point of an eight-point compass either side).
-    pub bearing_half_width_deg: f64,
-    /// Output format.
-    pub format: LayerFormat,
-}
-
-impl Default for LayerOptions {
-    fn default() -> Self {
-        LayerOptions {
-            rings_m: vec![50.0, 100.0, 250.0, 500.0],
-            steps: StepLength::default(),
-            bearing_half_width_deg: crate::shapes::BEARING_HALF_WIDTH_DEG,
-            format: LayerFormat::GeoJson,
-        }
-    }
 }
 
 /// Why layers could not be written.
@@ -96,19 +67,17 @@ pub struct Written {
 /// Name of the GeoPackage written by [`write_layers`] in GeoPackage format.
 pub const GPKG_NAME: &str = "layers.gpkg";
 
-/// Builds the layers and writes them into the folder `dir` (created if missing).
+/// Builds the layers and writes them into the folder `dir` (created if
+/// missing) in `format`: [`build_layers`] then [`write_layer_set`].
 pub fn write_layers(
     dir: &Path,
     sites: &[Site],
     incidents: &[Incident],
     rows: &[ProximityRow],
     opts: &LayerOptions,
+    format: LayerFormat,
 ) -> Result<Written, LayersError> {
-    write_layer_set(
-        dir,
-        &build_layers(sites, incidents, rows, opts),
-        opts.format,
-    )
+    write_layer_set(dir, &build_layers(sites, incidents, rows, opts), format)
 }
 
 /// The files [`write_layer_set`] writes into `dir`, with their feature

@@ -7,7 +7,7 @@
 //! an `Option` map (read by QGIS 3.22 and later) and as `prop` elements
 //! (read by earlier 3.x releases); labels use the `simple` labeling engine.
 
-use super::table::{GeometryType, Layer};
+use crate::layers::{GeometryType, Layer};
 use crate::model::WeaponCategory;
 use crate::style::{self, Rgb};
 use crate::util::xml::escape;
@@ -379,7 +379,7 @@ pub fn style_for(layer: &Layer) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::io::layers::table::{FieldType, Layer, Value};
+    use crate::layers::{FieldType, Layer, Value};
 
     fn layer(name: &str, g: GeometryType) -> Layer {
         let mut l = Layer::new(name, "", g, &[("kind", FieldType::Text)]);

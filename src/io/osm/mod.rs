@@ -159,6 +159,8 @@ struct Member {
 struct Relation {
     members: Vec<Member>,
     old_style: bool,
+    /// A member's type is none that OSM knows: the block is damaged.
+    damaged: bool,
 }
 
 /// Tags that do not count as a relation's own when telling old-style
@@ -282,7 +284,12 @@ pub fn read_sites(path: &Path, filters: &[TagFilter]) -> Result<OsmSites, OsmErr
     }
     for m in relations {
         let id = format!("relation/{}", m.id);
-        match relation_polygons(&m.data.members, &members, &lookup) {
+        let polygons = if m.data.damaged {
+            Err("a member's type is not node, way or relation: the file is damaged".to_string())
+        } else {
+            relation_polygons(&m.data.members, &members, &lookup)
+        };
+        match polygons {
             Ok(polygons) => out.sites.push(site(id, m.kind, m.tags, geometry(polygons))),
             Err(message) => out.warnings.push(OsmWarning {
                 element: Some(id),
@@ -376,24 +383,58 @@ fn tagged_in(block: &PrimitiveBlock, filters: &[TagFilter]) -> Tagged {
             let kind = matching_kind(filters, r.tags());
             let old_style = r.tags().all(|(k, _)| NOT_OWN_TAGS.contains(&k));
             if kind.is_some() || old_style {
-                let members = r
-                    .members()
-                    .filter(|m| m.member_type == RelMemberType::Way)
-                    .map(|m| Member {
-                        way: m.member_id,
-                        inner: m.role().is_ok_and(|r| r == "inner"),
-                    })
-                    .collect();
+                // osmpbf panics on a member type it does not know (a damaged
+                // block) instead of returning an error: that panic is caught
+                // here and the relation reported, so the rest is still read.
+                let members = catch_quietly(|| {
+                    r.members()
+                        .filter(|m| m.member_type == RelMemberType::Way)
+                        .map(|m| Member {
+                            way: m.member_id,
+                            inner: m.role().is_ok_and(|r| r == "inner"),
+                        })
+                        .collect::<Vec<_>>()
+                });
+                let damaged = members.is_none();
                 t.relations.push(Matched {
                     id: r.id(),
                     kind: kind.unwrap_or_default(),
                     tags: owned(r.tags()),
-                    data: Relation { members, old_style },
+                    data: Relation {
+                        members: members.unwrap_or_default(),
+                        old_style,
+                        damaged,
+                    },
                 });
             }
         }
     }
     t
+}
+
+thread_local! {
+    /// Set while [`catch_quietly`] runs its closure on this thread.
+    static CATCHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f`, turning a panic inside it into `None` without the panic message
+/// (a damaged file is reported as a warning instead). The process's panic
+/// hook is wrapped once so that it stays silent for such panics only; every
+/// other panic reaches the hook that was there before.
+fn catch_quietly<T>(f: impl FnOnce() -> T + std::panic::UnwindSafe) -> Option<T> {
+    static WRAP_HOOK: std::sync::Once = std::sync::Once::new();
+    WRAP_HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !CATCHING.with(|c| c.get()) {
+                previous(info);
+            }
+        }));
+    });
+    CATCHING.with(|c| c.set(true));
+    let result = std::panic::catch_unwind(f);
+    CATCHING.with(|c| c.set(false));
+    result.ok()
 }
 
 /// Keeps a node if its tags match.

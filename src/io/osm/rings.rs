@@ -23,6 +23,7 @@
 //! geometry is planar in lon/lat, as in OSM, libosmium and GDAL. Outer rings
 //! come out counter-clockwise, holes clockwise.
 
+use crate::geodesy::signed_area2;
 use geo::coordinate_position::CoordPos;
 use geo::dimensions::Dimensions;
 use geo::kernels::{Kernel, Orientation, RobustKernel};
@@ -88,7 +89,7 @@ pub(crate) fn assemble(ways: &[Vec<Node>]) -> Result<Vec<Polygon<f64>>, Problem>
     let graph = Graph::new(ways)?;
     // Where rings touch, keep the area on the left and turn into the first
     // edge clockwise, so that each ring bounds one side of the area.
-    let rings = graph.trace(&graph.area_on_the_left());
+    let rings = graph.trace(&graph.area_on_the_left())?;
     let polygons = graph.polygons(&rings)?;
     let simple_ring = polygons.len() == 1 && polygons[0].interiors().is_empty();
     if !simple_ring {
@@ -324,8 +325,8 @@ impl Graph {
     }
 
     /// Of the edges leaving a location (towards `candidates`), the first one
-    /// clockwise from the edge back to `from`.
-    fn first_clockwise(&self, (from, at): (usize, usize), candidates: &[usize]) -> usize {
+    /// clockwise from the edge back to `from`; `None` when none leaves.
+    fn first_clockwise(&self, (from, at): (usize, usize), candidates: &[usize]) -> Option<usize> {
         let angle = |to: usize| {
             let d = self.at[to] - self.at[at];
             d.y.atan2(d.x)
@@ -339,10 +340,10 @@ impl Graph {
                 s
             }
         };
-        *candidates
+        candidates
             .iter()
-            .min_by(|&&p, &&q| sweep(p).total_cmp(&sweep(q)))
-            .expect("a location with an edge in has an edge out")
+            .copied()
+            .min_by(|&p, &q| sweep(p).total_cmp(&sweep(q)))
     }
 
     /// Follows unused edges into closed rings (location indices, first equal
@@ -350,7 +351,9 @@ impl Graph {
     /// to a location it already passed, so no ring visits a location twice.
     /// Where several edges leave a location, the walk takes the first one
     /// clockwise from the edge it came in by. Walks start where rings do not touch.
-    fn trace(&self, out: &Adjacency) -> Vec<Vec<usize>> {
+    /// A walk that reaches a location with no edge out (the sides found for
+    /// the segments disagree: degenerate geometry) is refused, not guessed.
+    fn trace(&self, out: &Adjacency) -> Result<Vec<Vec<usize>>, Problem> {
         let mut unused: Vec<Vec<usize>> = out.clone();
         let mut on_path: Vec<Option<usize>> = vec![None; self.at.len()];
         let mut rings = Vec::new();
@@ -380,13 +383,19 @@ impl Graph {
                         path.push(at);
                     }
                     let from = path[path.len() - 2];
-                    let next = self.first_clockwise((from, at), &unused[at]);
+                    let Some(next) = self.first_clockwise((from, at), &unused[at]) else {
+                        let near = self.at[at];
+                        return Err(Problem::Invalid(format!(
+                            "the member ways cannot be traced into rings near lon {:.7}, lat {:.7}",
+                            near.x, near.y
+                        )));
+                    };
                     remove_edge(&mut unused[at], next);
                     at = next;
                 }
             }
         }
-        rings
+        Ok(rings)
     }
 
     fn coords(&self, ring: &[usize]) -> Vec<Coord<f64>> {
@@ -480,15 +489,6 @@ fn midpoint(ring: &[Coord<f64>]) -> Coord<f64> {
     (ring[0] + ring[1]) / 2.0
 }
 
-/// Twice the signed planar area of a closed ring in lon/lat, about its first
-/// vertex: positive when counter-clockwise.
-pub(crate) fn signed_area2(ring: &[Coord<f64>]) -> f64 {
-    let o = ring[0];
-    ring.windows(2)
-        .map(|w| (w[0].x - o.x) * (w[1].y - o.y) - (w[1].x - o.x) * (w[0].y - o.y))
-        .sum()
-}
-
 /// Whether `p` lies inside the closed ring (even-odd rule on lon/lat).
 fn ring_contains(ring: &[Coord<f64>], p: Coord<f64>) -> bool {
     let mut inside = false;
@@ -527,7 +527,7 @@ mod tests {
 
     /// Twice the area of a polygon in (0.0001°)², holes subtracted.
     fn area2(p: &Polygon<f64>) -> f64 {
-        let ring = |r: &LineString<f64>| signed_area2(&r.0) * 1e8;
+        let ring = |r: &LineString<f64>| signed_area2(r) * 1e8;
         ring(p.exterior()) + p.interiors().iter().map(ring).sum::<f64>()
     }
 
@@ -576,7 +576,7 @@ mod tests {
         assert_eq!(polygons.len(), 1);
         assert_eq!(polygons[0].interiors().len(), 1);
         assert!(
-            signed_area2(&polygons[0].interiors()[0].0) < 0.0,
+            signed_area2(&polygons[0].interiors()[0]) < 0.0,
             "holes run clockwise"
         );
         assert!((area2(&polygons[0]) - 2.0 * 14.5).abs() < 1e-9);

@@ -1,4 +1,6 @@
-//! Builds the layers from sites, incidents and proximity rows.
+//! QGIS-ready layers as data: what features each layer holds, built from
+//! sites, incidents and proximity rows with the geometry of [`crate::shapes`].
+//! [`crate::io::layers`] writes them as GeoJSON, GeoPackage and QGIS styles.
 //!
 //! Every layer has one geometry type, because QGIS splits a file of mixed
 //! points and polygons into sub-layers (and a GeoPackage table has one type):
@@ -13,15 +15,44 @@
 //! | `rings` | MultiPolygon | site and radius: everything within that geodesic distance |
 //! | `uncertainty` | MultiPolygon | imprecise point incident or site: its circle or buffer |
 
-use super::table::{ExtraFields, FieldType, GeometryType, Layer, Value};
-use super::LayerOptions;
-use crate::io::table::{BEARING_DECIMALS, DISTANCE_DECIMALS, NEAREST_POINT_DECIMALS};
-use crate::model::{Incident, Interval, Location, Site, SiteGeometry};
+mod normalize;
+mod table;
+
+pub use normalize::{
+    normalize_geometry, normalize_polygon, normalize_ring, round_coord, COORD_DECIMALS,
+};
+pub use table::{ExtraFields, Feature, FieldType, GeometryType, Layer, Value};
+
+use crate::model::{
+    Incident, Interval, Location, Site, SiteGeometry, StepLength, BEARING_DECIMALS,
+    DISTANCE_DECIMALS, NEAREST_POINT_DECIMALS,
+};
 use crate::proximity::ProximityRow;
 use crate::shapes::{self, ShapeOptions};
 use geo_types::{Geometry, MultiPolygon};
 
-pub use crate::shapes::{outline_tolerance_m, trace_tolerance_m, ROUNDING_M};
+/// What to draw and how.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerOptions {
+    /// Ring radii around every site, metres.
+    pub rings_m: Vec<f64>,
+    /// Step-length assumption for relative distances given in steps.
+    pub steps: StepLength,
+    /// Half the opening angle of the sector drawn for a relative location
+    /// with a bearing, degrees (sources give a direction, not a tolerance:
+    /// 22.5° is one point of an eight-point compass either side).
+    pub bearing_half_width_deg: f64,
+}
+
+impl Default for LayerOptions {
+    fn default() -> Self {
+        LayerOptions {
+            rings_m: vec![50.0, 100.0, 250.0, 500.0],
+            steps: StepLength::default(),
+            bearing_half_width_deg: crate::shapes::BEARING_HALF_WIDTH_DEG,
+        }
+    }
+}
 
 const SITE_FIELDS: &[(&str, FieldType)] = &[
     ("id", FieldType::Text),
@@ -528,7 +559,7 @@ mod tests {
         r: f64,
         dests: &[Point<f64>],
     ) {
-        let tol = outline_tolerance_m(r);
+        let tol = shapes::outline_tolerance_m(r);
         assert_eq!(mp.0.len(), 1);
         let ext = mp.0[0].exterior();
         assert_eq!(ext.0.first(), ext.0.last(), "closed");

@@ -2,7 +2,7 @@
 //! one geometry type each. The GeoJSON and GeoPackage writers both read it,
 //! so both formats carry the same coordinates and the same values.
 
-use super::geojson_out::normalize_geometry;
+use super::normalize_geometry;
 use chrono::NaiveDate;
 use geo_types::Geometry;
 use serde_json::Value as Json;
@@ -20,19 +20,6 @@ pub enum FieldType {
     Date,
     /// Full ISO 8601 date and time with offset (`2025-11-14T01:00:00+02:00`).
     DateTime,
-}
-
-impl FieldType {
-    /// Column type in a GeoPackage table.
-    pub fn sql_type(&self) -> &'static str {
-        match self {
-            Self::Text => "TEXT",
-            Self::Integer => "INTEGER",
-            Self::Real => "REAL",
-            Self::Date => "DATE",
-            Self::DateTime => "DATETIME",
-        }
-    }
 }
 
 /// One attribute value; `Null` is allowed in every field.
@@ -95,15 +82,6 @@ pub enum GeometryType {
 }
 
 impl GeometryType {
-    /// OGC name as in `gpkg_geometry_columns`.
-    pub fn ogc_name(&self) -> &'static str {
-        match self {
-            Self::Point => "POINT",
-            Self::LineString => "LINESTRING",
-            Self::MultiPolygon => "MULTIPOLYGON",
-        }
-    }
-
     fn accepts(&self, g: &Geometry<f64>) -> bool {
         matches!(
             (self, g),
