@@ -6,7 +6,7 @@
 //! ```
 
 use clap::Parser;
-use impactmap::io::atomic::write_atomic;
+use impactmap::util::atomic::write_atomic;
 use impactmap::workload::{self, Spec};
 use std::path::PathBuf;
 

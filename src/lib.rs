@@ -50,6 +50,7 @@ pub mod render;
 pub mod report;
 pub mod shapes;
 pub mod style;
+pub mod util;
 #[cfg(any(test, feature = "workload"))]
 pub mod workload;
 

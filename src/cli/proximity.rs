@@ -3,10 +3,10 @@
 use super::progress::Progress;
 use super::{InputArgs, UsageError};
 use clap::Args;
-use impactmap::io::atomic::{at, write_atomic};
 use impactmap::io::table::{write_table, CsvStream, TableFormat};
 use impactmap::model::StepLength;
 use impactmap::proximity::{Engine, Options};
+use impactmap::util::atomic::{at, write_atomic};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,7 @@
 //! sources) stays text in a Markdown document. It never becomes HTML, a
 //! link, a new table row or a new block.
 
-use super::xml::control_picture;
+use crate::util::xml::control_picture;
 
 /// Text for running Markdown (a heading, a list item, an image's alt text):
 /// `& < >` as HTML entities (so `<script>` is shown, never run), `\ [ ] |`

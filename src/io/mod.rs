@@ -1,9 +1,8 @@
-//! Readers and writers, one module per format, and atomic file writing.
+//! Readers and writers, one module per format (atomic file writing is in [`crate::util`]).
 //!
 //! Every reader reports bad input as an [`InputError`] naming the file, the
 //! feature or line, the field, what is wrong and how to fix it.
 
-pub mod atomic;
 pub mod basemap;
 pub mod csv;
 mod error;
@@ -19,6 +18,5 @@ pub mod table;
 #[cfg(any(feature = "report", test))]
 pub(crate) mod text;
 pub mod valid;
-pub mod xml;
 
 pub use error::InputError;

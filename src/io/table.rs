@@ -396,7 +396,7 @@ fn write_terminal(w: &mut dyn Write, table: &[Vec<String>]) -> io::Result<()> {
 fn terminal_text(s: &str) -> String {
     s.chars()
         .map(|c| match c {
-            c if c < ' ' => super::xml::control_picture(c),
+            c if c < ' ' => crate::util::xml::control_picture(c),
             // DEL and the C1 controls (0x9B starts an escape sequence too).
             c if c.is_control() => char::REPLACEMENT_CHARACTER,
             c => c,

@@ -1,9 +1,10 @@
 //! Report maps and charts: print-ready PNG and SVG.
 //!
 //! A map or chart is first built as a [`Scene`] (drawing items in page pixels), then written by
-//! [`raster`] (PNG, anti-aliased, with the resolution recorded) or [`svg`] (text as glyph
-//! outlines, so the picture is the same in every viewer). Both draw text from the bundled DejaVu
-//! Sans (Cyrillic included) and both are deterministic: the same input gives the same bytes.
+//! [`raster`] (PNG painted with `tiny-skia`, with the resolution recorded) or [`svg`] (text as
+//! glyph outlines, so the picture is the same in every viewer). Both draw text from the bundled
+//! DejaVu Sans (Cyrillic included) and both are deterministic: the same input gives the same
+//! bytes.
 //!
 //! Why not `plotters`' backends: its bitmap backend rasterises on integer coordinates without
 //! anti-aliasing for areas and thick lines, and its SVG backend writes text as `<text
@@ -113,7 +114,7 @@ pub fn encode(scene: &Scene, format: Format) -> Result<Vec<u8>, RenderError> {
 /// folder, then renamed), so a failed run leaves no partial picture.
 pub fn write_scene(scene: &Scene, path: &Path) -> Result<(), RenderError> {
     let bytes = encode(scene, Format::from_path(path)?)?;
-    crate::io::atomic::write_bytes(path, &bytes).map_err(|source| RenderError::Io {
+    crate::util::atomic::write_bytes(path, &bytes).map_err(|source| RenderError::Io {
         path: path.display().to_string(),
         source,
     })

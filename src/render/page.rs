@@ -1,5 +1,6 @@
 //! Page size and the type scale: pixels, paper sizes, resolution.
 
+use super::geom::Rect;
 use std::fmt;
 
 /// ISO paper sizes for print maps.
@@ -151,6 +152,37 @@ impl fmt::Display for Page {
             write!(f, " at {dpi} dpi")?;
         }
         Ok(())
+    }
+}
+
+/// Page areas: title block, map frame (or chart), side (or bottom) panel.
+pub(crate) struct Areas {
+    pub(crate) title: Rect,
+    pub(crate) frame: Rect,
+    pub(crate) panel: Rect,
+}
+
+/// The areas of `page`, with `u` pixels per point.
+pub(crate) fn areas(page: &Page, u: f64) -> Areas {
+    let (w, h) = (page.width_px as f64, page.height_px as f64);
+    let m = 22.0 * u;
+    let title_h = 40.0 * u;
+    let title = Rect::new(m, m, w - m, m + title_h);
+    let body = Rect::new(m, m + title_h + 6.0 * u, w - m, h - m);
+    if page.is_landscape() {
+        let pw = (0.28 * body.width()).clamp(150.0 * u, 230.0 * u);
+        Areas {
+            title,
+            frame: Rect::new(body.x0, body.y0, body.x1 - pw - 12.0 * u, body.y1),
+            panel: Rect::new(body.x1 - pw, body.y0, body.x1, body.y1),
+        }
+    } else {
+        let ph = (0.32 * body.height()).clamp(150.0 * u, 300.0 * u);
+        Areas {
+            title,
+            frame: Rect::new(body.x0, body.y0, body.x1, body.y1 - ph - 10.0 * u),
+            panel: Rect::new(body.x0, body.y1 - ph, body.x1, body.y1),
+        }
     }
 }
 

@@ -1,362 +1,54 @@
-//! PNG output: an anti-aliased rasteriser for the scene (coverage from `ab_glyph_rasterizer`,
-//! the same accumulator that draws the glyphs), and the PNG encoder.
+//! PNG output: the scene painted with `tiny-skia` (anti-aliased fills and strokes, round joins,
+//! dashes), then encoded with the resolution recorded.
 //!
-//! Areas are filled by the non-zero rule with coverage clamped to 1, lines are turned into
-//! outlines (segment quads, round joins, butt or round caps) and filled the same way, and text
-//! is filled from the glyph outlines of [`super::font`], so the PNG matches the SVG.
+//! Each item is drawn as the SVG writer describes it — areas filled by the non-zero rule,
+//! lines stroked with round joins, markers and text filled over a stroked halo, text from the
+//! glyph outlines of [`super::font`] — so the PNG matches the SVG. Markers, often thousands of
+//! the same few, are painted once per look and quarter-pixel position and then blended where
+//! each stands (at most 1/8 pixel from their place).
 
 use super::font;
-use super::geom::{circle_ring, clip_ring, pt, Contour, Pt, Rect};
+use super::geom::{clip_ring, clip_segment, Contour, Pt, Rect, Seg};
 use super::scene::{Cap, Item, LineStyle, Paint, Scene};
 use super::symbols::{marker_code, marker_rings};
-use crate::style::Marker;
-use ab_glyph_rasterizer::{point, Rasterizer};
+use crate::style::{Marker, Rgb};
 use std::collections::HashMap;
+use tiny_skia as sk;
 
-/// Flattening tolerance for curves, pixels.
+/// Flattening tolerance for curves that must be clipped before drawing, pixels.
 const FLATTEN_PX: f64 = 0.2;
 
-/// An RGB picture being painted.
+/// Geometry reaching further than this beyond its clip rectangle is cut down first, pixels:
+/// `tiny-skia` works in `f32`, which loses sub-pixel precision millions of pixels out.
+const REACH_PX: f64 = 4096.0;
+
+/// An RGB picture, painted from a scene.
 pub struct Canvas {
     width: usize,
     height: usize,
     /// Pixels, RGB, row by row from the top.
     pub rgb: Vec<u8>,
-    raster: Rasterizer,
-    stamps: HashMap<StampKey, Stamp>,
 }
-
-/// Markers are rasterised once per shape, size, halo and quarter-pixel offset, then stamped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct StampKey {
-    marker: u8,
-    size: u64,
-    halo: u64,
-    fx: u8,
-    fy: u8,
-}
-
-/// Coverage of a marker's halo and fill in a small window (`x0`, `y0` relative to the pixel
-/// holding the marker's centre).
-struct Stamp {
-    x0: i64,
-    y0: i64,
-    w: usize,
-    h: usize,
-    halo: Vec<f32>,
-    fill: Vec<f32>,
-}
-
-/// Quarter-pixel steps of marker positions (the picture is off by at most 1/8 pixel).
-const STAMP_STEPS: f64 = 4.0;
 
 impl Canvas {
     /// Paints the scene.
     pub fn paint(scene: &Scene) -> Canvas {
-        let (w, h) = (scene.width as usize, scene.height as usize);
-        let bg = scene.background;
-        let rgb = [bg.0, bg.1, bg.2].repeat(w * h);
-        let mut c = Canvas {
-            width: w,
-            height: h,
-            rgb,
-            raster: Rasterizer::new(0, 0),
-            stamps: HashMap::new(),
-        };
-        let page = Rect::new(0.0, 0.0, w as f64, h as f64);
+        let mut painter = Painter::new(scene);
         for e in &scene.entries {
-            let clip = e.clip.and_then(|r| r.intersection(&page)).unwrap_or(page);
-            match &e.item {
-                Item::Fill { contours, paint } => {
-                    let rings: Vec<Vec<Pt>> =
-                        contours.iter().map(|k| k.flatten(FLATTEN_PX)).collect();
-                    match axis_aligned_rect(&rings) {
-                        Some(r) => c.fill_rect(&r, *paint, &clip),
-                        None => c.fill(&rings, *paint, &clip),
-                    }
-                }
-                Item::Line {
-                    points,
-                    closed,
-                    style,
-                } => {
-                    let rings = stroke_outline(points, *closed, style, &clip);
-                    c.fill(&rings, style.paint, &clip);
-                }
-                Item::Marker {
-                    marker,
-                    at,
-                    size,
-                    paint,
-                    halo,
-                } => c.marker(*marker, *at, *size, *paint, *halo, &clip),
-                Item::Text(t) => {
-                    let glyphs = font::outline(t);
-                    if let Some((colour, width)) = t.halo {
-                        let style = LineStyle::solid(Paint::solid(colour), width);
-                        let rings: Vec<Vec<Pt>> = glyphs
-                            .iter()
-                            .flat_map(|g| {
-                                stroke_outline(&g.flatten(FLATTEN_PX), true, &style, &clip)
-                            })
-                            .collect();
-                        c.fill(&rings, Paint::with(colour, t.paint.opacity), &clip);
-                    }
-                    let rings: Vec<Vec<Pt>> = glyphs
-                        .iter()
-                        .map(|k: &Contour| k.flatten(FLATTEN_PX))
-                        .collect();
-                    c.fill(&rings, t.paint, &clip);
-                }
-            }
+            painter.draw(&e.item, e.clip);
         }
-        c
-    }
-
-    /// Stamps a marker: its halo, then its fill, from coverage computed once per shape.
-    fn marker(
-        &mut self,
-        marker: Marker,
-        at: Pt,
-        size: f64,
-        paint: Paint,
-        halo: Option<(crate::style::Rgb, f64)>,
-        clip: &Rect,
-    ) {
-        let (bx, by) = (at.x.floor(), at.y.floor());
-        let q = |f: f64| ((f * STAMP_STEPS).round() as u8).min(STAMP_STEPS as u8);
-        let key = StampKey {
-            marker: marker_code(marker),
-            size: size.to_bits(),
-            halo: halo.map_or(0, |h| h.1.to_bits()),
-            fx: q(at.x - bx),
-            fy: q(at.y - by),
-        };
-        if !self.stamps.contains_key(&key) {
-            let stamp = self.make_stamp(marker, size, halo.map_or(0.0, |h| h.1), key);
-            self.stamps.insert(key, stamp);
+        let pixmap = painter.pixmap;
+        // The background is opaque, so every pixel is: premultiplied equals straight RGB.
+        let rgb = pixmap
+            .data()
+            .chunks_exact(4)
+            .flat_map(|p| [p[0], p[1], p[2]])
+            .collect();
+        Canvas {
+            width: pixmap.width() as usize,
+            height: pixmap.height() as usize,
+            rgb,
         }
-        let Some(stamp) = self.stamps.get(&key) else {
-            return;
-        };
-        let (w, h) = (self.width as i64, self.height as i64);
-        let (cx0, cy0) = (
-            clip.x0.floor().max(0.0) as i64,
-            clip.y0.floor().max(0.0) as i64,
-        );
-        let (cx1, cy1) = (
-            clip.x1.ceil().min(w as f64) as i64,
-            clip.y1.ceil().min(h as f64) as i64,
-        );
-        // The stamp's rows and columns that fall inside the clip.
-        let (ox, oy) = (bx as i64 + stamp.x0, by as i64 + stamp.y0);
-        let (sx0, sx1) = (
-            (cx0 - ox).max(0) as usize,
-            (cx1 - ox).clamp(0, stamp.w as i64) as usize,
-        );
-        let (sy0, sy1) = (
-            (cy0 - oy).max(0) as usize,
-            (cy1 - oy).clamp(0, stamp.h as i64) as usize,
-        );
-        let opacity = paint.opacity.min(1.0) as f32;
-        let fill = (
-            paint.colour.0 as f32,
-            paint.colour.1 as f32,
-            paint.colour.2 as f32,
-        );
-        let halo_rgb = halo.map(|(c, _)| (c.0 as f32, c.1 as f32, c.2 as f32));
-        for sy in sy0..sy1 {
-            let row = ((oy + sy as i64) as usize * self.width) * 3;
-            for sx in sx0..sx1 {
-                let k = sy * stamp.w + sx;
-                let (hc, fc) = (stamp.halo.get(k).copied().unwrap_or(0.0), stamp.fill[k]);
-                if hc <= 0.0 && fc <= 0.0 {
-                    continue;
-                }
-                let i = row + (ox + sx as i64) as usize * 3;
-                let px = &mut self.rgb[i..i + 3];
-                if fc >= 1.0 && opacity >= 1.0 {
-                    // Inside the shape the fill hides the halo.
-                    px.copy_from_slice(&[paint.colour.0, paint.colour.1, paint.colour.2]);
-                    continue;
-                }
-                for (c, a) in [(halo_rgb, hc), (Some(fill), fc)] {
-                    if let (Some((r, g, b)), true) = (c, a > 0.0) {
-                        let a = a * opacity;
-                        px[0] = blend(px[0], r, a);
-                        px[1] = blend(px[1], g, a);
-                        px[2] = blend(px[2], b, a);
-                    }
-                }
-            }
-        }
-    }
-
-    fn make_stamp(&mut self, marker: Marker, size: f64, halo_width: f64, key: StampKey) -> Stamp {
-        let reach = (size / 2.0 * 1.2 + halo_width).ceil() + 1.0;
-        let (x0, y0) = (-reach, -reach);
-        let n = (2.0 * reach) as usize + 1;
-        // Window coordinates: the centre sits at (reach + fx, reach + fy).
-        let c = pt(
-            reach + key.fx as f64 / STAMP_STEPS,
-            reach + key.fy as f64 / STAMP_STEPS,
-        );
-        let rings = marker_rings(marker, c, size);
-        let window = Rect::new(0.0, 0.0, n as f64, n as f64);
-        let mut coverage = |rings: &[Vec<Pt>]| -> Vec<f32> {
-            self.raster.reset(n, n);
-            for r in rings {
-                let r = clip_ring(r, &window);
-                for i in 0..r.len() {
-                    let (a, b) = (r[i], r[(i + 1) % r.len()]);
-                    self.raster
-                        .draw_line(point(a.x as f32, a.y as f32), point(b.x as f32, b.y as f32));
-                }
-            }
-            let mut out = Vec::with_capacity(n * n);
-            self.raster.for_each_pixel(|_, a| out.push(a.min(1.0)));
-            out
-        };
-        let fill = coverage(&rings);
-        let halo = if halo_width > 0.0 {
-            let style = LineStyle::solid(Paint::solid(crate::style::HALO), halo_width);
-            let outline: Vec<Vec<Pt>> = rings
-                .iter()
-                .flat_map(|r| stroke_outline(r, true, &style, &window))
-                .collect();
-            coverage(&outline)
-        } else {
-            Vec::new()
-        };
-        // Keep only the rows and columns with any coverage.
-        let used = |k: usize| fill[k] > 0.0 || halo.get(k).is_some_and(|&a| a > 0.0);
-        let (mut r0, mut r1, mut c0, mut c1) = (n, 0, n, 0);
-        for y in 0..n {
-            for x in 0..n {
-                if used(y * n + x) {
-                    (r0, r1, c0, c1) = (r0.min(y), r1.max(y + 1), c0.min(x), c1.max(x + 1));
-                }
-            }
-        }
-        if r0 >= r1 {
-            return Stamp {
-                x0: 0,
-                y0: 0,
-                w: 0,
-                h: 0,
-                halo: Vec::new(),
-                fill: Vec::new(),
-            };
-        }
-        let crop = |v: &[f32]| -> Vec<f32> {
-            if v.is_empty() {
-                return Vec::new();
-            }
-            (r0..r1)
-                .flat_map(|y| v[y * n + c0..y * n + c1].iter().copied())
-                .collect()
-        };
-        Stamp {
-            x0: x0 as i64 + c0 as i64,
-            y0: y0 as i64 + r0 as i64,
-            w: c1 - c0,
-            h: r1 - r0,
-            halo: crop(&halo),
-            fill: crop(&fill),
-        }
-    }
-
-    /// Fills an axis-aligned rectangle inside `clip`, with partial coverage on fractional edges
-    /// (the same coverage the general fill gives, without the accumulation buffer).
-    fn fill_rect(&mut self, r: &Rect, paint: Paint, clip: &Rect) {
-        let Some(r) = r.intersection(clip) else {
-            return;
-        };
-        let (x0, x1) = (r.x0.max(0.0), r.x1.min(self.width as f64));
-        let (y0, y1) = (r.y0.max(0.0), r.y1.min(self.height as f64));
-        if x1 <= x0 || y1 <= y0 || paint.opacity <= 0.0 {
-            return;
-        }
-        let cover = |lo: f64, hi: f64, i: usize| -> f32 {
-            let (a, b) = (i as f64, i as f64 + 1.0);
-            (hi.min(b) - lo.max(a)).clamp(0.0, 1.0) as f32
-        };
-        let opacity = paint.opacity.min(1.0) as f32;
-        for y in (y0.floor() as usize)..(y1.ceil() as usize) {
-            let cy = cover(y0, y1, y);
-            for x in (x0.floor() as usize)..(x1.ceil() as usize) {
-                let a = cy * cover(x0, x1, x) * opacity;
-                if a <= 0.0 {
-                    continue;
-                }
-                let i = (y * self.width + x) * 3;
-                put(&mut self.rgb[i..i + 3], paint.colour, a);
-            }
-        }
-    }
-
-    /// Fills rings (non-zero rule, coverage clamped to 1) inside `clip`.
-    fn fill(&mut self, rings: &[Vec<Pt>], paint: Paint, clip: &Rect) {
-        if paint.opacity <= 0.0 {
-            return;
-        }
-        let Some(bounds) = Rect::bounding(rings.iter().flatten().copied()) else {
-            return;
-        };
-        let Some(win) = bounds.intersection(clip) else {
-            return;
-        };
-        let (x0, y0) = (win.x0.floor().max(0.0), win.y0.floor().max(0.0));
-        let (x1, y1) = (
-            win.x1.ceil().min(self.width as f64),
-            win.y1.ceil().min(self.height as f64),
-        );
-        if x1 <= x0 || y1 <= y0 {
-            return;
-        }
-        let window = Rect::new(x0, y0, x1, y1);
-        let (ww, wh) = ((x1 - x0) as usize, (y1 - y0) as usize);
-        self.raster.reset(ww, wh);
-        let cut = clip.intersection(&window).unwrap_or(window);
-        let inside = cut.contains_rect(&bounds);
-        let mut clipped;
-        for ring in rings {
-            // Clip only what reaches out of the window.
-            let r: &[Pt] = if inside {
-                ring
-            } else {
-                clipped = clip_ring(ring, &cut);
-                &clipped
-            };
-            let n = r.len();
-            if n < 3 {
-                continue;
-            }
-            for i in 0..n {
-                let (a, b) = (r[i], r[(i + 1) % n]);
-                self.raster.draw_line(
-                    point((a.x - x0) as f32, (a.y - y0) as f32),
-                    point((b.x - x0) as f32, (b.y - y0) as f32),
-                );
-            }
-        }
-        let (ix0, iy0) = (x0 as usize, y0 as usize);
-        let opacity = paint.opacity.min(1.0) as f32;
-        let (width, rgb) = (self.width, &mut self.rgb);
-        // The rasteriser visits the window row by row: follow along instead of dividing.
-        let (mut x, mut row) = (0usize, (iy0 * width + ix0) * 3);
-        self.raster.for_each_pixel(|_, cov| {
-            let a = cov.min(1.0) * opacity;
-            if a > 0.0 {
-                let i = row + x * 3;
-                put(&mut rgb[i..i + 3], paint.colour, a);
-            }
-            x += 1;
-            if x == ww {
-                x = 0;
-                row += width * 3;
-            }
-        });
     }
 
     /// Encodes the picture as PNG, recording `dpi` (pHYs chunk) when given.
@@ -389,145 +81,394 @@ impl Canvas {
     }
 }
 
-/// The rectangle, if the rings are a single axis-aligned rectangle.
-fn axis_aligned_rect(rings: &[Vec<Pt>]) -> Option<Rect> {
-    let [ring] = rings else { return None };
-    if ring.len() != 4 {
+/// The pixmap being painted, with the clip masks and marker outlines made so far.
+struct Painter {
+    pixmap: sk::Pixmap,
+    page: Rect,
+    /// One mask per clip rectangle (keyed by its bits).
+    masks: HashMap<[u64; 4], sk::Mask>,
+    /// Markers painted so far, by look and position within a pixel.
+    stamps: HashMap<StampKey, Option<Stamp>>,
+}
+
+impl Painter {
+    fn new(scene: &Scene) -> Painter {
+        // A zero-sized page still gives a (1 × 1) picture rather than none.
+        let (w, h) = (scene.width.max(1), scene.height.max(1));
+        let mut pixmap = sk::Pixmap::new(w, h).expect("a page of at most 2^31 / 4 pixels a side");
+        pixmap.fill(colour(scene.background, 1.0));
+        Painter {
+            pixmap,
+            page: Rect::new(0.0, 0.0, w as f64, h as f64),
+            masks: HashMap::new(),
+            stamps: HashMap::new(),
+        }
+    }
+
+    fn draw(&mut self, item: &Item, clip: Option<Rect>) {
+        let Some(clip) = clip.map_or(Some(self.page), |c| c.intersection(&self.page)) else {
+            return;
+        };
+        match item {
+            Item::Fill { contours, paint } => {
+                let bounds = bounds(contours.iter().flat_map(|c| c.control_points()));
+                let Some(path) = fill_path(contours, bounds, &clip) else {
+                    return;
+                };
+                let mask = clip_mask(
+                    &mut self.masks,
+                    &self.page,
+                    &clip,
+                    bounds.map(|b| b.inflate(1.0)),
+                );
+                self.pixmap.fill_path(
+                    &path,
+                    &sk_paint(*paint),
+                    sk::FillRule::Winding,
+                    sk::Transform::identity(),
+                    mask,
+                );
+            }
+            Item::Line {
+                points,
+                closed,
+                style,
+            } => {
+                let reach = clip.inflate(style.width + 2.0);
+                let b = bounds(points.iter().copied()).map(|b| b.inflate(style.width / 2.0));
+                let pieces = if b.is_some_and(|b| reach.inflate(REACH_PX).contains_rect(&b)) {
+                    vec![(polyline(points, *closed), 0.0)]
+                } else {
+                    clip_polyline(points, *closed, &reach)
+                };
+                let mask = clip_mask(
+                    &mut self.masks,
+                    &self.page,
+                    &clip,
+                    b.map(|b| b.inflate(1.0)),
+                );
+                for (path, offset) in pieces {
+                    if let (Some(path), Some(stroke)) = (path, stroke(style, offset)) {
+                        self.pixmap.stroke_path(
+                            &path,
+                            &sk_paint(style.paint),
+                            &stroke,
+                            sk::Transform::identity(),
+                            mask,
+                        );
+                    }
+                }
+            }
+            Item::Marker {
+                marker,
+                at,
+                size,
+                paint,
+                halo,
+            } => {
+                // Quarter-pixel steps of the position: the marker is off by at most 1/8 pixel.
+                let (bx, by) = (at.x.floor(), at.y.floor());
+                let step = |f: f64| (f * STAMP_STEPS).round() as u8;
+                let key = StampKey {
+                    marker: marker_code(*marker),
+                    size: size.to_bits(),
+                    paint: (rgb(paint.colour), paint.opacity.to_bits()),
+                    halo: halo.map(|(c, w)| (rgb(c), w.to_bits())),
+                    step: (step(at.x - bx), step(at.y - by)),
+                };
+                let stamp = self
+                    .stamps
+                    .entry(key)
+                    .or_insert_with(|| Stamp::new(*marker, *size, *paint, *halo, key.step));
+                let Some(stamp) = stamp else {
+                    return;
+                };
+                let (x, y) = (bx as i32 + stamp.x0, by as i32 + stamp.y0);
+                let (w, h) = (stamp.pixmap.width() as f64, stamp.pixmap.height() as f64);
+                let b = Rect::new(x as f64, y as f64, x as f64 + w, y as f64 + h);
+                if !b.overlaps(&clip) {
+                    return;
+                }
+                let mask = clip_mask(&mut self.masks, &self.page, &clip, Some(b));
+                self.pixmap.draw_pixmap(
+                    x,
+                    y,
+                    stamp.pixmap.as_ref(),
+                    &sk::PixmapPaint::default(),
+                    sk::Transform::identity(),
+                    mask,
+                );
+            }
+            Item::Text(t) => {
+                let contours = font::outline(t);
+                let reach = t.halo.map_or(0.0, |h| h.1 / 2.0) + 1.0;
+                let b = bounds(contours.iter().flat_map(|c| c.control_points()))
+                    .map(|b| b.inflate(reach));
+                if !b.is_some_and(|b| b.overlaps(&clip)) {
+                    return;
+                }
+                let Some(path) = path_of(&contours) else {
+                    return;
+                };
+                self.fill_with_halo(&path, t.paint, t.halo, &clip, b);
+            }
+        }
+    }
+
+    /// Fills `path` over its halo (a round-joined stroke of the halo's colour and width, at the
+    /// fill's opacity).
+    fn fill_with_halo(
+        &mut self,
+        path: &sk::Path,
+        paint: Paint,
+        halo: Option<(Rgb, f64)>,
+        clip: &Rect,
+        bounds: Option<Rect>,
+    ) {
+        let transform = sk::Transform::identity();
+        let mask = clip_mask(&mut self.masks, &self.page, clip, bounds);
+        if let Some((halo_colour, width)) = halo {
+            let style = LineStyle::solid(Paint::with(halo_colour, paint.opacity), width);
+            if let Some(stroke) = stroke(&style, 0.0) {
+                let halo_paint = sk_paint(style.paint);
+                self.pixmap
+                    .stroke_path(path, &halo_paint, &stroke, transform, mask);
+            }
+        }
+        self.pixmap.fill_path(
+            path,
+            &sk_paint(paint),
+            sk::FillRule::Winding,
+            transform,
+            mask,
+        );
+    }
+}
+
+/// Steps per pixel of marker positions.
+const STAMP_STEPS: f64 = 4.0;
+
+/// A marker's look and its position within a pixel, in quarter pixels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct StampKey {
+    marker: u8,
+    size: u64,
+    paint: ([u8; 3], u64),
+    halo: Option<([u8; 3], u64)>,
+    step: (u8, u8),
+}
+
+/// A marker painted once (halo, then fill, over transparency) into a small picture, then
+/// blended wherever a marker with the same look stands.
+struct Stamp {
+    pixmap: sk::Pixmap,
+    /// Top left corner of the picture from the pixel holding the marker's centre.
+    x0: i32,
+    y0: i32,
+}
+
+impl Stamp {
+    fn new(
+        marker: Marker,
+        size: f64,
+        paint: Paint,
+        halo: Option<(Rgb, f64)>,
+        step: (u8, u8),
+    ) -> Option<Stamp> {
+        let rings = marker_rings(marker, Pt::default(), size);
+        let reach = halo.map_or(0.0, |h| h.1 / 2.0) + 1.0;
+        let b = Rect::bounding(rings.iter().flatten().copied())?.inflate(reach);
+        let (x0, y0) = (b.x0.floor() - 1.0, b.y0.floor() - 1.0);
+        let (w, h) = (
+            (b.x1.ceil() + 2.0 - x0) as u32,
+            (b.y1.ceil() + 2.0 - y0) as u32,
+        );
+        let mut pixmap = sk::Pixmap::new(w, h)?;
+        let at = sk::Transform::from_translate(
+            (f64::from(step.0) / STAMP_STEPS - x0) as f32,
+            (f64::from(step.1) / STAMP_STEPS - y0) as f32,
+        );
+        let contours: Vec<Contour> = rings.iter().map(|r| Contour::polygon(r)).collect();
+        let path = path_of(&contours)?;
+        if let Some((colour, width)) = halo {
+            let style = LineStyle::solid(Paint::with(colour, paint.opacity), width);
+            if let Some(stroke) = stroke(&style, 0.0) {
+                pixmap.stroke_path(&path, &sk_paint(style.paint), &stroke, at, None);
+            }
+        }
+        let rule = sk::FillRule::Winding;
+        pixmap.fill_path(&path, &sk_paint(paint), rule, at, None);
+        Some(Stamp {
+            pixmap,
+            x0: x0 as i32,
+            y0: y0 as i32,
+        })
+    }
+}
+
+/// The mask for `clip` (made once per clip rectangle), or none where the clip is the whole
+/// page or the item (`bounds`) lies inside it.
+fn clip_mask<'a>(
+    masks: &'a mut HashMap<[u64; 4], sk::Mask>,
+    page: &Rect,
+    clip: &Rect,
+    bounds: Option<Rect>,
+) -> Option<&'a sk::Mask> {
+    if clip == page || bounds.is_some_and(|b| clip.contains_rect(&b)) {
         return None;
     }
-    let r = Rect::bounding(ring.iter().copied())?;
-    ring.iter()
-        .all(|p| (p.x == r.x0 || p.x == r.x1) && (p.y == r.y0 || p.y == r.y1))
-        .then_some(r)
+    let key = [clip.x0, clip.y0, clip.x1, clip.y1].map(f64::to_bits);
+    let mask = masks.entry(key).or_insert_with(|| {
+        let (w, h) = (page.width() as u32, page.height() as u32);
+        let mut mask = sk::Mask::new(w, h).expect("the page's size");
+        let rect = sk::Rect::from_ltrb(
+            clip.x0 as f32,
+            clip.y0 as f32,
+            clip.x1 as f32,
+            clip.y1 as f32,
+        );
+        if let Some(rect) = rect {
+            let path = sk::PathBuilder::from_rect(rect);
+            mask.fill_path(
+                &path,
+                sk::FillRule::Winding,
+                true,
+                sk::Transform::identity(),
+            );
+        }
+        mask
+    });
+    Some(mask)
 }
 
-/// Paints one RGB pixel with `colour` at alpha `a` (copies it when opaque).
-#[inline]
-fn put(px: &mut [u8], colour: crate::style::Rgb, a: f32) {
-    if a >= 1.0 {
-        px.copy_from_slice(&[colour.0, colour.1, colour.2]);
-    } else {
-        px[0] = blend(px[0], colour.0 as f32, a);
-        px[1] = blend(px[1], colour.1 as f32, a);
-        px[2] = blend(px[2], colour.2 as f32, a);
+/// A fill's path, cut down to `clip` (with a margin) when it reaches far beyond it.
+fn fill_path(contours: &[Contour], bounds: Option<Rect>, clip: &Rect) -> Option<sk::Path> {
+    let bounds = bounds?;
+    if !bounds.overlaps(clip) {
+        return None;
     }
+    if clip.inflate(REACH_PX).contains_rect(&bounds) {
+        return path_of(contours);
+    }
+    let window = clip.inflate(2.0);
+    let cut: Vec<Contour> = contours
+        .iter()
+        .map(|c| clip_ring(&c.flatten(FLATTEN_PX), &window))
+        .filter(|r| r.len() >= 3)
+        .map(|r| Contour::polygon(&r))
+        .collect();
+    path_of(&cut)
 }
 
-#[inline]
-fn blend(dst: u8, src: f32, a: f32) -> u8 {
-    let d = dst as f32;
-    // Between dst and src, so within 0..=255: adding a half and truncating rounds it (without
-    // a call to `roundf` on targets lacking SSE4.1).
-    (d + (src - d) * a + 0.5) as u8
-}
-
-/// The outline of a stroked line as rings to fill with the non-zero rule (all clockwise on the
-/// page): one quad per segment, a disc at every join, and caps. Dashes are cut first, following
-/// SVG's `stroke-dasharray` (the pattern runs on across vertices). Parts far outside `clip` are
-/// left out.
-pub fn stroke_outline(points: &[Pt], closed: bool, style: &LineStyle, clip: &Rect) -> Vec<Vec<Pt>> {
-    let h = style.width / 2.0;
-    let reach = clip.inflate(style.width + 2.0);
-    let mut path: Vec<Pt> = points.to_vec();
-    if closed && path.len() > 2 && path.first() != path.last() {
+/// The pieces of a polyline inside `window`, each with the length of line before it (pixels;
+/// the dash pattern runs on from there).
+fn clip_polyline(points: &[Pt], closed: bool, window: &Rect) -> Vec<(Option<sk::Path>, f64)> {
+    let mut path = points.to_vec();
+    if closed && path.len() > 2 {
         path.push(path[0]);
     }
-    let pieces = match &style.dash {
-        Some(pattern) if pattern.iter().sum::<f64>() > 0.0 => dash(&path, pattern),
-        _ => vec![path],
-    };
-    let undashed_closed = closed && style.dash.is_none();
-    let tol = 0.25_f64.min(h / 2.0).max(0.05);
-    let mut rings = Vec::new();
-    for piece in pieces {
-        let n = piece.len();
-        for i in 0..n.saturating_sub(1) {
-            let (a, b) = (piece[i], piece[i + 1]);
-            let len = a.dist(b);
-            if len < 1e-9 || !reach.hits_segment(a, b) {
-                continue;
-            }
-            let (nx, ny) = (-(b.y - a.y) / len * h, (b.x - a.x) / len * h);
-            // Clockwise on the page, like the join discs (same sign for every segment).
-            rings.push(vec![
-                pt(a.x - nx, a.y - ny),
-                pt(b.x - nx, b.y - ny),
-                pt(b.x + nx, b.y + ny),
-                pt(a.x + nx, a.y + ny),
-            ]);
-        }
-        let joins = if undashed_closed {
-            0..n.saturating_sub(1)
-        } else {
-            1..n.saturating_sub(1)
-        };
-        for i in joins {
-            // A join needs its disc only where the line turns: below 10° the gap between the
-            // segment ends is under a fifth of the half-width.
-            let prev = if i == 0 { piece[n - 2] } else { piece[i - 1] };
-            let (d0, d1) = (
-                (piece[i].x - prev.x, piece[i].y - prev.y),
-                (piece[i + 1].x - piece[i].x, piece[i + 1].y - piece[i].y),
-            );
-            let turn = (d0.0 * d1.1 - d0.1 * d1.0)
-                .atan2(d0.0 * d1.0 + d0.1 * d1.1)
-                .abs();
-            if turn > 10f64.to_radians() && reach.contains(piece[i]) {
-                rings.push(circle_ring(piece[i], h, tol));
-            }
-        }
-        if style.cap == Cap::Round && !undashed_closed && n >= 2 {
-            for p in [piece[0], piece[n - 1]] {
-                if reach.contains(p) {
-                    rings.push(circle_ring(p, h, tol));
-                }
-            }
-        }
-    }
-    rings
-}
-
-/// Cuts a polyline into the "on" pieces of a dash pattern (pixels: on, off, on, off, …).
-pub fn dash(path: &[Pt], pattern: &[f64]) -> Vec<Vec<Pt>> {
-    let mut pieces = Vec::new();
-    let mut k = 0; // index in pattern
-    let mut left = pattern[0]; // length left in the current dash or gap
-    let mut on = true;
-    let mut cur: Vec<Pt> = path.first().map(|p| vec![*p]).unwrap_or_default();
+    let mut pieces: Vec<(Vec<Pt>, f64)> = Vec::new();
+    let mut run = 0.0;
     for w in path.windows(2) {
-        let (mut a, b) = (w[0], w[1]);
-        let mut len = a.dist(b);
-        while len > left {
-            let p = a.lerp(b, left / len);
-            if on {
-                if cur.last() != Some(&p) {
-                    cur.push(p);
-                }
-                pieces.push(std::mem::take(&mut cur));
-            } else {
-                cur = vec![p];
+        let (a, b) = (w[0], w[1]);
+        if let Some((p, q)) = clip_segment(a, b, window) {
+            let start = run + a.dist(p);
+            match pieces.last_mut() {
+                Some((piece, _)) if piece.last() == Some(&p) => piece.push(q),
+                _ => pieces.push((vec![p, q], start)),
             }
-            len -= left;
-            a = p;
-            on = !on;
-            k = (k + 1) % pattern.len();
-            left = pattern[k];
         }
-        left -= len;
-        if on && cur.last() != Some(&b) {
-            cur.push(b);
-        }
-    }
-    if on && cur.len() >= 2 {
-        pieces.push(cur);
+        run += a.dist(b);
     }
     pieces
+        .into_iter()
+        .map(|(piece, start)| (polyline(&piece, false), start))
+        .collect()
+}
+
+/// A path through the points, closed back to the first if `closed`.
+fn polyline(points: &[Pt], closed: bool) -> Option<sk::Path> {
+    let mut pb = sk::PathBuilder::with_capacity(points.len() + 1, points.len());
+    let (first, rest) = points.split_first()?;
+    pb.move_to(first.x as f32, first.y as f32);
+    for p in rest {
+        pb.line_to(p.x as f32, p.y as f32);
+    }
+    if closed {
+        pb.close();
+    }
+    pb.finish()
+}
+
+/// A path of closed contours (lines and Bézier curves).
+fn path_of(contours: &[Contour]) -> Option<sk::Path> {
+    let mut pb = sk::PathBuilder::new();
+    for c in contours {
+        pb.move_to(c.start.x as f32, c.start.y as f32);
+        for s in &c.segs {
+            match *s {
+                Seg::Line(p) => pb.line_to(p.x as f32, p.y as f32),
+                Seg::Quad(a, p) => pb.quad_to(a.x as f32, a.y as f32, p.x as f32, p.y as f32),
+                Seg::Cubic(a, b, p) => pb.cubic_to(
+                    a.x as f32, a.y as f32, b.x as f32, b.y as f32, p.x as f32, p.y as f32,
+                ),
+            }
+        }
+        pb.close();
+    }
+    pb.finish()
+}
+
+/// The stroke of a line style (round joins, as in the SVG), its dash pattern starting
+/// `offset` pixels into the line.
+fn stroke(style: &LineStyle, offset: f64) -> Option<sk::Stroke> {
+    let dash = match &style.dash {
+        Some(pattern) if pattern.iter().sum::<f64>() > 0.0 => {
+            let pattern: Vec<f32> = pattern.iter().map(|&v| v as f32).collect();
+            Some(sk::StrokeDash::new(pattern, offset as f32)?)
+        }
+        _ => None,
+    };
+    (style.width > 0.0).then(|| sk::Stroke {
+        width: style.width as f32,
+        line_cap: match style.cap {
+            Cap::Butt => sk::LineCap::Butt,
+            Cap::Round => sk::LineCap::Round,
+        },
+        line_join: sk::LineJoin::Round,
+        dash,
+        ..sk::Stroke::default()
+    })
+}
+
+fn colour(c: Rgb, opacity: f64) -> sk::Color {
+    sk::Color::from_rgba8(
+        c.0,
+        c.1,
+        c.2,
+        (opacity.clamp(0.0, 1.0) * 255.0).round() as u8,
+    )
+}
+
+fn rgb(c: Rgb) -> [u8; 3] {
+    [c.0, c.1, c.2]
+}
+
+fn sk_paint(p: Paint) -> sk::Paint<'static> {
+    let mut paint = sk::Paint::default();
+    paint.set_color(colour(p.colour, p.opacity));
+    paint.anti_alias = true;
+    paint
+}
+
+fn bounds(points: impl IntoIterator<Item = Pt>) -> Option<Rect> {
+    Rect::bounding(points)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::style::Rgb;
+    use crate::render::geom::{circle_ring, pt};
 
     #[test]
     fn a_filled_square_covers_its_pixels_and_antialiases_its_edges() {
@@ -550,34 +491,18 @@ mod tests {
     }
 
     #[test]
-    fn rectangles_take_the_fast_path_with_the_same_edges() {
-        let rect = Rect::new(10.25, 10.5, 30.75, 20.0);
-        let mut fast = Scene::new(40, 30, None, Rgb(255, 255, 255));
-        fast.fill_rect(rect, Paint::solid(Rgb(0, 0, 0)));
-        // The same rectangle as a five-point ring goes through the general path.
-        let mut slow = Scene::new(40, 30, None, Rgb(255, 255, 255));
-        let r = crate::render::scene::rect_ring(&rect);
-        slow.fill_ring(
-            vec![r[0], r[1], r[2], r[3], r[3].lerp(r[0], 0.5)],
+    fn a_partly_covered_pixel_gets_its_share_of_the_colour() {
+        let mut s = Scene::new(40, 30, None, Rgb(255, 255, 255));
+        s.fill_rect(
+            Rect::new(10.25, 10.5, 30.75, 20.0),
             Paint::solid(Rgb(0, 0, 0)),
         );
-        let (a, b) = (Canvas::paint(&fast), Canvas::paint(&slow));
-        for (x, y) in [(20, 15), (10, 15), (30, 15), (20, 10), (5, 5)] {
-            let (p, q) = (a.pixel(x, y).0 as i32, b.pixel(x, y).0 as i32);
-            assert!((p - q).abs() <= 1, "{x},{y}: {p} vs {q}");
-        }
-        assert_eq!(a.pixel(10, 15).0, 64); // three quarters of the pixel covered
-    }
-
-    #[test]
-    fn stroke_pieces_all_turn_the_same_way() {
-        let style = LineStyle::solid(Paint::solid(Rgb(0, 0, 0)), 4.0);
-        let path = [pt(0.0, 0.0), pt(10.0, 3.0), pt(4.0, 12.0), pt(-5.0, 2.0)];
-        let rings = stroke_outline(&path, true, &style, &Rect::new(-50.0, -50.0, 50.0, 50.0));
-        assert!(rings.len() >= 8);
-        assert!(rings
-            .iter()
-            .all(|r| crate::render::geom::signed_area2(r) > 0.0));
+        let c = Canvas::paint(&s);
+        // Three quarters of the pixel covered: 255 / 4.
+        let g = c.pixel(10, 15).0 as i32;
+        assert!((g - 64).abs() <= 2, "{g}");
+        assert_eq!(c.pixel(20, 15), (0, 0, 0));
+        assert_eq!(c.pixel(5, 5), (255, 255, 255));
     }
 
     #[test]
@@ -593,13 +518,18 @@ mod tests {
 
     #[test]
     fn dashes_follow_the_pattern_across_vertices() {
-        let path = [pt(0.0, 0.0), pt(10.0, 0.0), pt(10.0, 10.0)];
-        let d = dash(&path, &[4.0, 2.0]);
-        // 20 px of path: on 0–4, 6–10, 12–16, 18–20.
-        assert_eq!(d.len(), 4);
-        assert_eq!(d[1], vec![pt(6.0, 0.0), pt(10.0, 0.0)]);
-        assert_eq!(d[2], vec![pt(10.0, 2.0), pt(10.0, 6.0)]);
-        assert_eq!(d[3], vec![pt(10.0, 8.0), pt(10.0, 10.0)]);
+        // 20 px of path, dashes 4 on, 2 off: on 0–4, 6–10, 12–16, 18–20, turning at (40, 10).
+        let mut s = Scene::new(60, 60, None, Rgb(255, 255, 255));
+        let path = vec![pt(30.0, 10.0), pt(40.0, 10.0), pt(40.0, 20.0)];
+        s.line(
+            path,
+            false,
+            LineStyle::dashed(Paint::solid(Rgb(0, 0, 0)), 2.0, 4.0, 2.0),
+        );
+        let c = Canvas::paint(&s);
+        let dark = |x: usize, y: usize| c.pixel(x, y).0 < 128;
+        assert!(dark(32, 10) && !dark(35, 10) && dark(37, 10));
+        assert!(dark(40, 14) && !dark(40, 17) && dark(40, 19));
     }
 
     #[test]
@@ -613,5 +543,83 @@ mod tests {
         let c = Canvas::paint(&s);
         let dark: Vec<usize> = (0..30).filter(|&y| c.pixel(30, y).0 < 128).collect();
         assert_eq!(dark, vec![12, 13, 14, 15, 16, 17]);
+    }
+
+    #[test]
+    fn lines_reaching_far_off_the_page_keep_their_place_and_dashes() {
+        // The same dashed line, once as drawn and once from 10 million pixels away: the part
+        // on the page is the same.
+        let style = LineStyle::dashed(Paint::solid(Rgb(0, 0, 0)), 3.0, 6.0, 4.0);
+        let near = {
+            let mut s = Scene::new(100, 40, None, Rgb(255, 255, 255));
+            s.line(vec![pt(-10.0, 20.0), pt(110.0, 20.0)], false, style.clone());
+            Canvas::paint(&s)
+        };
+        let far = {
+            let mut s = Scene::new(100, 40, None, Rgb(255, 255, 255));
+            // 1e7 is a whole number of 10-pixel patterns from -10.
+            s.line(vec![pt(-1.0e7 - 10.0, 20.0), pt(110.0, 20.0)], false, style);
+            Canvas::paint(&s)
+        };
+        for x in 0..100 {
+            let (a, b) = (near.pixel(x, 20).0 as i32, far.pixel(x, 20).0 as i32);
+            assert!((a - b).abs() <= 2, "x = {x}: {a} vs {b}");
+        }
+    }
+
+    #[test]
+    fn markers_are_filled_over_their_halo_where_they_stand() {
+        let grey = Rgb(128, 128, 128);
+        let red = Rgb(200, 0, 0);
+        let mut s = Scene::new(60, 40, None, grey);
+        for x in [15.3, 40.8] {
+            s.push(Item::Marker {
+                marker: Marker::Circle,
+                at: pt(x, 20.6),
+                size: 16.0,
+                paint: Paint::solid(red),
+                halo: Some((Rgb(255, 255, 255), 4.0)),
+            });
+        }
+        let c = Canvas::paint(&s);
+        for x in [15.3, 40.8] {
+            let px = |dx: f64, dy: f64| c.pixel((x + dx) as usize, (20.6 + dy) as usize);
+            assert_eq!(px(0.0, 0.0), (200, 0, 0));
+            assert_eq!(px(6.0, 0.0), (200, 0, 0));
+            // The halo: 2 px outside the 8 px radius, white.
+            assert_eq!(px(9.0, 0.0), (255, 255, 255));
+            assert_eq!(px(0.0, -9.0), (255, 255, 255));
+            assert_eq!(px(12.0, 0.0), (128, 128, 128));
+        }
+    }
+
+    #[test]
+    fn areas_reaching_far_off_the_page_keep_their_holes() {
+        // A square ten million pixels wide around the page, with a hole in the middle.
+        let mut s = Scene::new(40, 40, None, Rgb(255, 255, 255));
+        let far = |x: f64, y: f64| pt(20.0 + x * 1.0e7, 20.0 + y * 1.0e7);
+        let outer = vec![
+            far(-1.0, -1.0),
+            far(1.0, -1.0),
+            far(1.0, 1.0),
+            far(-1.0, 1.0),
+        ];
+        let hole = circle_ring(pt(20.0, 20.0), 8.0, 0.1);
+        s.fill_polygons(&[vec![outer, hole]], Paint::solid(Rgb(0, 0, 0)));
+        let c = Canvas::paint(&s);
+        assert_eq!(c.pixel(20, 20), (255, 255, 255));
+        assert_eq!(c.pixel(2, 2), (0, 0, 0));
+        assert_eq!(c.pixel(37, 20), (0, 0, 0));
+    }
+
+    #[test]
+    fn clipped_items_stay_inside_their_clip() {
+        let mut s = Scene::new(40, 40, None, Rgb(255, 255, 255));
+        s.set_clip(Some(Rect::new(10.0, 10.0, 30.0, 30.0)));
+        s.fill_rect(Rect::new(0.0, 0.0, 40.0, 40.0), Paint::solid(Rgb(0, 0, 0)));
+        let c = Canvas::paint(&s);
+        assert_eq!(c.pixel(20, 20), (0, 0, 0));
+        assert_eq!(c.pixel(5, 20), (255, 255, 255));
+        assert_eq!(c.pixel(20, 35), (255, 255, 255));
     }
 }

@@ -9,7 +9,7 @@ use super::font;
 use super::geom::{pt, Contour, Rect, Seg};
 use super::scene::{Cap, Item, LineStyle, Paint, Scene, Text, Weight};
 use super::symbols::{marker_code, marker_rings};
-use crate::io::xml::escape;
+use crate::util::xml::escape;
 use std::collections::BTreeSet;
 use std::fmt::Write;
 

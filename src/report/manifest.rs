@@ -44,10 +44,10 @@ impl FileEntry {
     pub fn of(base: &Path, rel: &str) -> io::Result<FileEntry> {
         let path = base.join(rel);
         let mut file =
-            std::fs::File::open(&path).map_err(crate::io::atomic::at("reading", &path))?;
+            std::fs::File::open(&path).map_err(crate::util::atomic::at("reading", &path))?;
         let mut hasher = Sha256::new();
         let size =
-            io::copy(&mut file, &mut hasher).map_err(crate::io::atomic::at("reading", &path))?;
+            io::copy(&mut file, &mut hasher).map_err(crate::util::atomic::at("reading", &path))?;
         Ok(FileEntry {
             path: rel.to_string(),
             size,
@@ -112,10 +112,10 @@ pub fn files_under(dir: &Path) -> io::Result<Vec<String>> {
     let mut pending = vec![PathBuf::new()];
     while let Some(rel) = pending.pop() {
         let here = dir.join(&rel);
-        for entry in
-            std::fs::read_dir(&here).map_err(crate::io::atomic::at("reading the folder", &here))?
+        for entry in std::fs::read_dir(&here)
+            .map_err(crate::util::atomic::at("reading the folder", &here))?
         {
-            let entry = entry.map_err(crate::io::atomic::at("reading the folder", &here))?;
+            let entry = entry.map_err(crate::util::atomic::at("reading the folder", &here))?;
             let child = rel.join(entry.file_name());
             if entry.file_type().is_ok_and(|t| t.is_dir()) {
                 pending.push(child);

@@ -20,7 +20,6 @@ mod markdown;
 pub use config::{CaseConfig, MapConfig};
 pub use manifest::{verify, Manifest, Verification, MANIFEST_NAME};
 
-use crate::io::atomic::{at, write_atomic, StagingDir};
 use crate::io::layers::{write_layer_set, LayerFormat};
 use crate::io::ownership::{check_folder_apart, resolve, OutputClash};
 use crate::io::table::{write_table, TableFormat};
@@ -29,6 +28,7 @@ use crate::layers::{build_layers, LayerOptions};
 use crate::model::{Incident, Site, StepLength};
 use crate::proximity::{self, Options, ProximityRow};
 use crate::render::{self, Basemap, Extent, MapSpec, Page, Paper, TimelineSpec};
+use crate::util::atomic::{at, write_atomic, StagingDir};
 use std::path::{Path, PathBuf};
 
 /// Why a report could not be written.
@@ -199,7 +199,7 @@ pub fn write_report(
     let rows = proximity::run(&case.sites, &case.incidents, &options)?;
 
     let target = resolve(out_dir);
-    let staging = StagingDir::new_in(crate::io::atomic::parent_dir(&target), "report")?;
+    let staging = StagingDir::new_in(crate::util::atomic::parent_dir(&target), "report")?;
     let root = staging.path().to_path_buf();
     let mut summary = ReportSummary {
         incidents: case.incidents.len(),

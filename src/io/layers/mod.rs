@@ -24,10 +24,10 @@ pub mod geojson_out;
 pub mod gpkg;
 pub mod qml;
 
-use crate::io::atomic::{persist, temp_file_beside, write_atomic, StagingDir};
 use crate::layers::{build_layers, Layer, LayerOptions};
 use crate::model::{Incident, Site};
 use crate::proximity::ProximityRow;
+use crate::util::atomic::{persist, temp_file_beside, write_atomic, StagingDir};
 use std::path::{Path, PathBuf};
 
 /// Output format of [`write_layers`].

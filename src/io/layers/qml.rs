@@ -7,10 +7,10 @@
 //! an `Option` map (read by QGIS 3.22 and later) and as `prop` elements
 //! (read by earlier 3.x releases); labels use the `simple` labeling engine.
 
-use crate::io::xml::escape;
 use crate::layers::{GeometryType, Layer};
 use crate::model::WeaponCategory;
 use crate::style::{self, Rgb};
+use crate::util::xml::escape;
 use std::fmt::Write as _;
 
 /// The QGIS version the documents declare.

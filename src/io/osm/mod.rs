@@ -319,7 +319,7 @@ fn scan<T: Send>(
     let reader = BlobReader::from_path(path).map_err(err)?;
     let found: Result<Vec<Option<T>>, OsmError> = reader
         .par_bridge()
-        .map(|blob| match blob.and_then(|b| b.decode()).map_err(err)? {
+        .map(|blob| match blob.map_err(err)?.decode().map_err(err)? {
             // osmpbf panics on some damaged blocks (a coordinate that
             // overflows, in builds that check overflow): refuse the file.
             BlobDecode::OsmData(block) => catch_quietly(AssertUnwindSafe(|| f(&block)))

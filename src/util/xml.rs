@@ -11,8 +11,8 @@
 /// - U+FFFE and U+FFFF, not XML characters either, become U+FFFD `�`.
 ///
 /// ```
-/// assert_eq!(impactmap::io::xml::escape(r#"a<b & "c"'"#), "a&lt;b &amp; &quot;c&quot;&apos;");
-/// assert_eq!(impactmap::io::xml::escape("a\u{1}b\nc"), "a\u{2401}b&#10;c");
+/// assert_eq!(impactmap::util::xml::escape(r#"a<b & "c"'"#), "a&lt;b &amp; &quot;c&quot;&apos;");
+/// assert_eq!(impactmap::util::xml::escape("a\u{1}b\nc"), "a\u{2401}b&#10;c");
 /// ```
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

@@ -33,7 +33,7 @@ fn temp_prefix(kind: &str) -> String {
     format!("{TEMP_START}{kind}-{}-", std::process::id())
 }
 
-/// The process id in a temporary name made by [`temp_prefix`], if it is one.
+/// The process id in a temporary name made by `temp_prefix`, if it is one.
 pub fn owner_pid(name: &str) -> Option<u32> {
     let rest = name.strip_prefix(TEMP_START)?;
     let mut parts = rest.splitn(3, '-');
