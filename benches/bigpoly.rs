@@ -4,7 +4,7 @@
 //! (`geo`'s `Validation`), run up to 40,000 corners.
 //!
 //! `cargo bench --bench bigpoly`; `IMPACTMAP_BENCH_CORNERS=10000,40000,1000000`
-//! sets the sizes. Prints one line per size; times in seconds, each the best
+//! sets the sizes (`cargo test --benches` runs 2,000 corners only). Prints one line per size; times in seconds, each the best
 //! of three runs (the read once: it is the slowest).
 
 use std::time::Instant;
@@ -57,7 +57,15 @@ fn main() {
     let sizes: Vec<usize> = std::env::var("IMPACTMAP_BENCH_CORNERS")
         .ok()
         .map(|v| v.split(',').filter_map(|s| s.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![10_000, 40_000, 1_000_000]);
+        .unwrap_or_else(|| {
+            // `cargo test --benches` runs this once to prove it works (no
+            // `--bench` argument): a small size only.
+            if std::env::args().any(|a| a == "--bench") {
+                vec![10_000, 40_000, 1_000_000]
+            } else {
+                vec![2_000]
+            }
+        });
     let centre = Point::new(30.5234, 50.4501);
     let dir = tempfile::tempdir().expect("temporary folder");
     // Queries: the centre (inside), and points 1, 10 and 100 km outside the widest wave.
