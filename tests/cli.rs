@@ -271,3 +271,23 @@ fn every_command_has_help_with_an_example() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("--max-distance") && text.contains("Examples:"));
 }
+
+#[test]
+fn an_unreadable_osm_extract_is_named_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.osm.pbf");
+    let out = bin()
+        .args(["proximity", "--tag", "building", "--sites-osm"])
+        .arg(&missing)
+        .arg("--incidents")
+        .arg(case("incidents.geojson"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.matches("missing.osm.pbf").count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("cannot read the OpenStreetMap extract"),
+        "{stderr}"
+    );
+}

@@ -97,8 +97,15 @@ impl InputArgs {
                     .map(|t| t.parse::<TagFilter>())
                     .collect::<Result<Vec<_>, _>>()
                     .map_err(|e| UsageError(e.to_string()))?;
-                let read = io::osm::read_sites(osm, &filters)
-                    .map_err(|e| InputError::file(&osm.display().to_string(), e.to_string()))?;
+                let read = io::osm::read_sites(osm, &filters).map_err(|e| {
+                    // The reader's message may already start with the path.
+                    let name = osm.display().to_string();
+                    let message = e.to_string();
+                    let message = message
+                        .strip_prefix(&format!("{name}: "))
+                        .unwrap_or(&message);
+                    InputError::file(&name, message)
+                })?;
                 for w in &read.warnings {
                     eprintln!("warning: {}: {w}", osm.display());
                 }
