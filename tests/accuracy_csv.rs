@@ -214,22 +214,6 @@ fn workload_files(dir: &Path) -> (Vec<Site>, Vec<Vec<usize>>, Vec<Impact>, PathB
     (sites, by_region, impacts, sites_path, impacts_path)
 }
 
-/// The CSV's rows as column → cell maps.
-fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut rdr = csv::Reader::from_path(path).unwrap();
-    let headers = rdr.headers().unwrap().clone();
-    rdr.records()
-        .map(|r| {
-            let r = r.unwrap();
-            headers
-                .iter()
-                .zip(r.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
 /// Whether `p` is inside a convex counter-clockwise footprint: to the left of
 /// every edge, seen from the edge's start (the azimuth towards `p` turns
 /// anticlockwise from the edge's azimuth). Exact for geodesic edges much
@@ -279,7 +263,7 @@ fn written_csv_and_json_distances_match_the_oracle_to_a_hundredth_of_a_millimetr
         &["--quiet"],
     );
 
-    let rows = read_csv(&csv_path);
+    let rows = common::read_csv(&csv_path);
     assert_eq!(
         rows.len(),
         impacts.len(),
@@ -453,7 +437,7 @@ fn layer_attributes_match_the_oracle_to_a_hundredth_of_a_millimetre() {
             "ogr2ogr: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let rows = read_csv(&csv_path);
+        let rows = common::read_csv(&csv_path);
         assert_eq!(rows.len(), impacts.len(), "{}", source.display());
         for (row, &(expected, _)) in rows.iter().zip(&oracle) {
             let written: f64 = row["distance_m"].parse().unwrap();

@@ -2,6 +2,8 @@
 //! answers to bad input (exit code 2, a message naming file, feature and field,
 //! and no output file left behind).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -28,20 +30,6 @@ fn proximity_on_bundled_case(out: &Path) -> std::process::ExitStatus {
         .unwrap()
 }
 
-fn read_csv(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
-    let mut rdr = csv::Reader::from_path(path).unwrap();
-    let headers = rdr.headers().unwrap().clone();
-    rdr.records()
-        .map(|r| {
-            headers
-                .iter()
-                .zip(r.unwrap().iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
 #[test]
 fn bundled_case_gives_the_documented_figures() {
     let dir = tempfile::tempdir().unwrap();
@@ -52,7 +40,7 @@ fn bundled_case_gives_the_documented_figures() {
     assert!(header.starts_with(
         "incident_id,incident_date,site_id,site_part,distance_m,distance_min_m,distance_max_m,inside,bearing_deg,nearest_lon,nearest_lat,location_kind,basis"
     ));
-    let rows = read_csv(&out);
+    let rows = common::read_csv(&out);
     let row = |id: &str| {
         rows.iter()
             .find(|r| r["incident_id"] == id)

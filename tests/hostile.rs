@@ -104,26 +104,10 @@ fn proximity_to(dir: &Path, out: &str, extra: &[&str]) -> PathBuf {
     dir.join(out)
 }
 
-/// The CSV's records by column name.
-fn csv_rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
-    let mut rdr = csv::Reader::from_path(path).unwrap();
-    let headers = rdr.headers().unwrap().clone();
-    rdr.records()
-        .map(|r| {
-            let r = r.unwrap();
-            headers
-                .iter()
-                .zip(r.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
 #[test]
 fn csv_text_cells_are_guarded_against_formulas_unless_asked_raw() {
     let case = hostile_case();
-    let rows = csv_rows(&proximity_to(case.path(), "p.csv", &[]));
+    let rows = common::read_csv(&proximity_to(case.path(), "p.csv", &[]));
     let ids: Vec<&str> = rows.iter().map(|r| r["incident_id"].as_str()).collect();
     // OWASP: a leading `'` on text that starts with = + - @; a number is left alone.
     assert_eq!(ids, ["'+1-800 <b>bold</b>", "-12.5", "'@cmd\u{7}"]);
@@ -150,7 +134,7 @@ fn csv_text_cells_are_guarded_against_formulas_unless_asked_raw() {
     }
 
     // Raw on request: the cells exactly as given.
-    let rows = csv_rows(&proximity_to(case.path(), "raw.csv", &["--csv-raw-text"]));
+    let rows = common::read_csv(&proximity_to(case.path(), "raw.csv", &["--csv-raw-text"]));
     let ids: Vec<&str> = rows.iter().map(|r| r["incident_id"].as_str()).collect();
     assert_eq!(ids, [ID_PLUS, ID_NUMBER, ID_AT]);
     assert_eq!(rows[0]["site_id"], FORMULA_ID);
@@ -468,7 +452,7 @@ fn report_keeps_hostile_text_inert() {
         }
     }
     assert!(svgs >= 1);
-    let rows = csv_rows(&out.join("proximity.csv"));
+    let rows = common::read_csv(&out.join("proximity.csv"));
     assert_eq!(rows[0]["incident_id"], "'+1-800 <b>bold</b>");
 }
 

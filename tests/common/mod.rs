@@ -126,3 +126,18 @@ pub fn tool_available(probe: &[&str], install: &str) -> bool {
     eprintln!("skipped: `{}` is not installed ({install})", probe[0]);
     false
 }
+
+/// A CSV file's rows as column name → cell maps.
+pub fn read_csv(path: &std::path::Path) -> Vec<std::collections::HashMap<String, String>> {
+    let mut rdr = csv::Reader::from_path(path).unwrap();
+    let headers = rdr.headers().unwrap().clone();
+    rdr.records()
+        .map(|r| {
+            headers
+                .iter()
+                .zip(r.unwrap().iter())
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect()
+        })
+        .collect()
+}
