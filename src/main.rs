@@ -23,8 +23,14 @@ fn main() {
             std::process::exit(0);
         }
         eprintln!("error: {err}");
+        // Many messages already end with their cause's text: say each thing once.
+        let mut said = err.to_string();
         for cause in err.chain().skip(1) {
-            eprintln!("  caused by: {cause}");
+            let cause = cause.to_string();
+            if !said.contains(&cause) {
+                eprintln!("  caused by: {cause}");
+            }
+            said = cause;
         }
         std::process::exit(exit_code(&err));
     }

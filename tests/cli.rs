@@ -279,3 +279,25 @@ fn an_unreadable_osm_extract_is_named_once() {
         "{stderr}"
     );
 }
+
+/// A cause whose text the message already gives is not printed again.
+#[test]
+fn an_error_says_its_cause_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin()
+        .args(["render", "--focus", "az_embassy_kyiv", "--sites"])
+        .arg(case("sites.geojson"))
+        .arg("--incidents")
+        .arg(case("incidents.geojson"))
+        .arg("-o")
+        .arg(dir.path().join("no-such-folder/map.png"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        stderr.matches("creating a temporary file").count(),
+        1,
+        "{stderr}"
+    );
+}
