@@ -45,6 +45,7 @@ fn draw(lang: Option<&str>) -> (Scene, MapLayout) {
 
 /// A street of the extract: its name(s) and its nodes, lon/lat.
 struct Way {
+    id: i64,
     highway: String,
     names: HashMap<String, String>,
     nodes: Vec<Coord<f64>>,
@@ -53,7 +54,7 @@ struct Way {
 /// Every `highway` way of the extract with its nodes, read straight with osmpbf.
 fn streets() -> Vec<Way> {
     let mut nodes: HashMap<i64, Coord<f64>> = HashMap::new();
-    let mut ways: Vec<(String, HashMap<String, String>, Vec<i64>)> = Vec::new();
+    let mut ways: Vec<(i64, String, HashMap<String, String>, Vec<i64>)> = Vec::new();
     ElementReader::from_path(extract())
         .unwrap()
         .for_each(|e| match e {
@@ -81,14 +82,15 @@ fn streets() -> Vec<Way> {
                     .map(|(k, v)| (k.to_string(), v.to_string()))
                     .collect();
                 if let Some(h) = tags.get("highway") {
-                    ways.push((h.clone(), tags.clone(), w.refs().collect()));
+                    ways.push((w.id(), h.clone(), tags.clone(), w.refs().collect()));
                 }
             }
             _ => {}
         })
         .unwrap();
     ways.into_iter()
-        .map(|(highway, names, refs)| Way {
+        .map(|(id, highway, names, refs)| Way {
+            id,
             highway,
             names,
             nodes: refs.iter().filter_map(|r| nodes.get(r).copied()).collect(),
@@ -361,4 +363,62 @@ fn a_source_that_is_not_a_basemap_is_refused_clearly() {
     let spec = MapSpec::detail("nl_embassy", Some(RADIUS_M));
     let e = build_map_over(&spec, &[site()], &[], &[], &Basemap::empty(), &basemaps).unwrap_err();
     assert!(e.to_string().contains("bad.osm.pbf"), "{e}");
+}
+
+#[test]
+fn only_the_streets_of_the_extent_are_read_and_whole() {
+    // The north-east quarter of the extract.
+    let bbox = [24.9443, 60.1716, 24.9534, 60.1791];
+    let inside =
+        |c: &Coord<f64>| c.x >= bbox[0] && c.x <= bbox[2] && c.y >= bbox[1] && c.y <= bbox[3];
+    let drawn = [
+        "motorway",
+        "trunk",
+        "primary",
+        "secondary",
+        "tertiary",
+        "residential",
+        "unclassified",
+        "living_street",
+        "road",
+        "service",
+        "pedestrian",
+        "footway",
+        "path",
+        "cycleway",
+        "steps",
+        "track",
+        "bridleway",
+    ];
+    let all = streets();
+    let mut expected: Vec<(i64, usize)> = all
+        .iter()
+        .filter(|w| drawn.contains(&w.highway.trim_end_matches("_link")))
+        .filter(|w| w.nodes.iter().any(inside))
+        // A way clipped by the extract down to one node is no line.
+        .filter(|w| w.nodes.len() >= 2)
+        .map(|w| (w.id, w.nodes.len()))
+        .collect();
+    expected.sort_unstable();
+    let ground = impactmap::io::osm::read_ground(&extract(), bbox, None).unwrap();
+    let mut read: Vec<(i64, usize)> = ground
+        .roads
+        .iter()
+        .map(|r| (r.id, r.line.0.len()))
+        .collect();
+    read.sort_unstable();
+    // Pedestrian areas (area=yes) are not streets.
+    let areas: Vec<i64> = all
+        .iter()
+        .filter(|w| w.names.get("area").is_some_and(|v| v == "yes"))
+        .map(|w| w.id)
+        .collect();
+    expected.retain(|(id, _)| !areas.contains(id));
+    assert!(
+        read.len() > 100 && read.len() < all.len() / 2,
+        "{}",
+        read.len()
+    );
+    // Every street with a node inside, with all its nodes (those outside the box too).
+    assert_eq!(read, expected);
 }
