@@ -54,7 +54,9 @@ struct Way {
 /// Every `highway` way of the extract with its nodes, read straight with osmpbf.
 fn streets() -> Vec<Way> {
     let mut nodes: HashMap<i64, Coord<f64>> = HashMap::new();
-    let mut ways: Vec<(i64, String, HashMap<String, String>, Vec<i64>)> = Vec::new();
+    // Id, highway value, tags, node ids.
+    type RawWay = (i64, String, HashMap<String, String>, Vec<i64>);
+    let mut ways: Vec<RawWay> = Vec::new();
     ElementReader::from_path(extract())
         .unwrap()
         .for_each(|e| match e {
