@@ -69,7 +69,7 @@ pub struct RenderArgs {
     /// Detail maps: radius shown around the site, metres (default: enough for its incidents).
     #[arg(long, value_name = "M", requires = "focus")]
     pub radius: Option<f64>,
-    /// Overview map of `country` (Ukraine) or of a box LON0,LAT0,LON1,LAT1 in degrees (the default when there is no --focus).
+    /// Overview map of `country` (the country or countries of the sites and incidents) or of a box LON0,LAT0,LON1,LAT1 in degrees (the default when there is no --focus).
     #[arg(
         long,
         value_name = "country|LON0,LAT0,LON1,LAT1",
@@ -82,7 +82,7 @@ pub struct RenderArgs {
     /// Title (default: made from the site or the extent).
     #[arg(long)]
     pub title: Option<String>,
-    /// Folder with the overview basemap (*outline.geojson, *regions.geojson, *cities.geojson), or `none`. Default: the bundled basemap of Ukraine.
+    /// Folder with the overview basemap (*outline.geojson, *regions.geojson, *cities.geojson), or `none`. Default: the bundled world basemap.
     #[arg(long, value_name = "DIR|none")]
     pub basemap: Option<PathBuf>,
     /// Step length assumption in metres, for distances given in steps.

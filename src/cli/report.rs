@@ -18,7 +18,7 @@ pub struct ReportArgs {
     /// Output folder: new, empty, or an earlier report (replaced as a whole when the report is complete; anything else is refused).
     #[arg(short, long, value_name = "OUT_DIR")]
     pub output: PathBuf,
-    /// Folder with the overview basemap, or `none`. Default: the bundled basemap of Ukraine.
+    /// Folder with the overview basemap, or `none`. Default: the bundled world basemap.
     #[arg(long, value_name = "DIR|none")]
     pub basemap: Option<PathBuf>,
 }

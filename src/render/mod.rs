@@ -30,7 +30,6 @@
 //! # Ok(()) }
 //! ```
 
-pub mod basemap;
 pub mod font;
 pub mod furniture;
 pub mod geom;
@@ -44,7 +43,7 @@ pub mod symbols;
 pub mod timeline;
 pub mod view;
 
-pub use basemap::Basemap;
+pub use crate::basemap::Basemap;
 pub use map::{build_map, render_map, Extent, MapKind, MapLayout, MapSpec};
 pub use page::{Page, Paper};
 pub use scene::Scene;

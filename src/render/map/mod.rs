@@ -14,15 +14,16 @@ mod framing;
 mod incidents;
 mod layout;
 mod panel;
+mod place;
 mod sites;
 mod spec;
 mod text;
 
-pub use layout::{MapLayout, SymbolMark};
+pub use layout::{Inset, MapLayout, SymbolMark};
 pub use spec::{Extent, MapKind, MapSpec};
+pub(crate) use text::thousands;
 pub use text::{describe_projection, period};
 
-use super::basemap::Basemap;
 use super::furniture;
 use super::geom::{Pt, Rect};
 use super::labels::{draw_label, DroppedLabel, LabelRequest, PlacedLabel, Placer};
@@ -31,6 +32,7 @@ use super::scene::{LineStyle, Paint, Scene};
 use super::symbols::{draw_marker, LegendKey};
 use super::view::MapView;
 use super::RenderError;
+use crate::basemap::Basemap;
 use crate::model::{Incident, Site, SiteGeometry};
 use crate::proximity::ProximityRow;
 use crate::style::{self, Rgb};
@@ -88,7 +90,18 @@ pub fn build_map(
     let page = spec.page;
     let u = page.px_per_pt();
     let a = areas(&page, u);
-    let (view, focus) = framing::frame(spec, a.frame, sites, incidents, rows, basemap, u)?;
+    let place = match &spec.kind {
+        MapKind::Overview { .. } => place::Place::of_case(basemap, sites, incidents),
+        MapKind::Detail { focus, .. } => place::Place::of(
+            basemap,
+            sites
+                .iter()
+                .filter(|s| s.id == *focus)
+                .map(|s| geometry_centre(&s.geometry))
+                .collect(),
+        ),
+    };
+    let (view, focus) = framing::frame(spec, a.frame, sites, incidents, rows, &place, u)?;
     let mut c = Ctx {
         sites,
         incidents,
@@ -112,13 +125,12 @@ pub fn build_map(
     let draw_regions = !basemap.is_empty() && half_width_m >= 25_000.0;
     let draw_cities = !basemap.is_empty() && half_width_m >= 5_000.0;
     if draw_regions {
-        c.scene.fill_rect(frame, Paint::solid(style::OUTSIDE));
-        c.draw_basemap(basemap)?;
+        c.draw_basemap(basemap, &place)?;
     } else {
         c.scene.fill_rect(frame, Paint::solid(style::LAND));
     }
     if draw_cities {
-        c.draw_cities(basemap)?;
+        c.draw_cities(basemap, &place)?;
     }
     let shown = c.shown_incidents()?;
     match &focus {
@@ -146,6 +158,7 @@ pub fn build_map(
         focus,
         regions: draw_regions,
         cities: draw_cities,
+        place,
     };
     let (title, subtitle) = titles(
         spec,
@@ -153,6 +166,7 @@ pub fn build_map(
         &drawn.shown,
         drawn.focus.as_ref().map(|f| f.id.as_str()),
         basemap,
+        &drawn.place,
     );
     furniture::title_block(&mut c.scene, &a.title, &title, &subtitle, u);
     let panel = c.draw_panel(spec, a.panel, &drawn, basemap, &dropped, &north)?;
@@ -173,6 +187,13 @@ pub fn build_map(
         notes: panel.notes,
         sources: panel.sources,
         attribution: panel.attribution,
+        countries: drawn
+            .place
+            .countries
+            .iter()
+            .map(|&i| basemap.countries[i].name.clone())
+            .collect(),
+        inset: panel.inset,
     };
     Ok((c.scene, layout))
 }
@@ -187,6 +208,8 @@ pub(super) struct Drawn {
     regions: bool,
     /// Whether the basemap's cities are drawn.
     cities: bool,
+    /// The countries the map is about.
+    place: place::Place,
 }
 
 /// The site a detail map is centred on and the radius it shows, metres.
