@@ -38,6 +38,7 @@
 //! assert_eq!(point_to_polygon(point!(x: 30.0005, y: 50.0005), &square).distance_m, 0.0);
 //! ```
 
+pub mod basemap;
 pub mod error;
 pub mod geodesy;
 pub mod io;

@@ -189,19 +189,24 @@ fn scale_bar_length_matches_its_label_within_one_percent() {
             "{}",
             bar.label
         );
-        // The bar is drawn: its first half is dark (within two levels: the sampled pixel row
-        // can reach past the bar's lower edge, where the bar's fill and outline blend).
+        // The bar is drawn: its first half is dark (within two levels) in a pixel row the bar
+        // covers whole (a row reaching past its lower edge blends with the background; which
+        // rows the bar covers depends on where the frame puts it).
         let pic = decode_png(&encode(&scene, Format::Png).unwrap());
-        let y = bar.start.y - 0.5;
         let dark = rgb(style::FRAME);
         for t in [0.1, 0.25, 0.4] {
             let x = bar.start.x + t * (bar.end.x - bar.start.x);
-            let p = pic.pixel(x, y);
+            let rows: Vec<_> = [0.5, 1.0, 1.5]
+                .iter()
+                .map(|k| pic.pixel(x, bar.start.y - k))
+                .collect();
             assert!(
-                [(p.0, dark.0), (p.1, dark.1), (p.2, dark.2)]
-                    .iter()
-                    .all(|&(a, b)| a.abs_diff(b) <= 2),
-                "bar pixel at {x},{y}: {p:?}, not {dark:?}"
+                rows.iter()
+                    .any(|p| [(p.0, dark.0), (p.1, dark.1), (p.2, dark.2)]
+                        .iter()
+                        .all(|&(a, b)| a.abs_diff(b) <= 2)),
+                "bar pixels at x {x} above {}: {rows:?}, not {dark:?}",
+                bar.start.y
             );
         }
     }
@@ -479,11 +484,12 @@ fn the_legend_lists_exactly_the_symbols_shown() {
     for e in [
         "Energy facility",
         "Attack drone",
-        "City (200,000 inhabitants or more)",
-        "Region (oblast) border",
+        "City or town (",
+        "First-level region border",
+        "Ukraine: state border and coast",
     ] {
         assert!(
-            l.legend.iter().any(|x| x == e),
+            l.legend.iter().any(|x| x.starts_with(e)),
             "{e} missing from {:?}",
             l.legend
         );
@@ -722,4 +728,145 @@ fn a_direction_given_by_the_source_limits_the_band_to_a_sector() {
         "{:?}",
         l.notes
     );
+}
+
+/// A hospital in Beirut (the American University of Beirut Medical Center, about 35.4853° E,
+/// 33.8975° N) and two strikes near it, with the engine's rows; `more` adds further sites.
+fn beirut_case(more: Vec<Site>) -> (Vec<Site>, Vec<Incident>, Vec<ProximityRow>) {
+    use geo_types::point;
+    use impactmap::model::SiteGeometry;
+    use render_common::{incident, site};
+    let mut sites = vec![site(
+        "aubmc",
+        None,
+        "American University of Beirut Medical Center",
+        "hospital",
+        SiteGeometry::Point(point!(x: 35.4853, y: 33.8975)),
+        50.0,
+    )];
+    sites.extend(more);
+    let at = |lon: f64, lat: f64| Location::Point {
+        point: point!(x: lon, y: lat),
+        uncertainty_m: 30.0,
+    };
+    let incidents = vec![
+        incident(
+            "b1",
+            "2024-10-03",
+            "Air strike",
+            WeaponCategory::AirStrike,
+            at(35.4880, 33.8990),
+        ),
+        incident(
+            "b2",
+            "2024-10-05",
+            "Air strike",
+            WeaponCategory::AirStrike,
+            at(35.4822, 33.8951),
+        ),
+    ];
+    let engine = impactmap::proximity::Engine::new(&sites, Default::default());
+    let rows = engine.rows(&incidents).unwrap();
+    (sites, incidents, rows)
+}
+
+#[test]
+fn a_beirut_case_gets_an_overview_and_an_inset_of_lebanon() {
+    let data = beirut_case(Vec::new());
+    let (scene, l) = map(&overview(Page::default()), &data);
+    assert_eq!(l.title.0, "Incidents at protected sites in Lebanon");
+    assert_eq!(l.countries, vec!["Lebanon".to_string()]);
+    assert!(
+        l.legend
+            .iter()
+            .any(|x| x == "Lebanon: state border and coast"),
+        "{:?}",
+        l.legend
+    );
+    // Beirut (GeoNames 35.50157° E, 33.89332° N), projected independently with proj4rs, lies in
+    // the frame, and its label is placed.
+    let (bx, by) = expected_px(&l, 35.50157, 33.89332);
+    assert!(
+        l.frame.contains(impactmap::render::geom::pt(bx, by)),
+        "{bx},{by} outside {:?}",
+        l.frame
+    );
+    assert!(l.labels.iter().any(|p| p.key == "city:Beirut"));
+    // The whole country is in the frame: near its northern border (36.55° E, 34.60° N) and its
+    // southern border at the coast (35.15° E, 33.12° N).
+    for (lon, lat) in [(36.55, 34.60), (35.15, 33.12)] {
+        let (x, y) = expected_px(&l, lon, lat);
+        assert!(
+            l.frame.contains(impactmap::render::geom::pt(x, y)),
+            "({lon}, {lat}) outside"
+        );
+    }
+    // Colours at independently projected points: Lebanese land (Bekaa valley), Syria (muted),
+    // the Mediterranean.
+    let pic = decode_png(&encode(&scene, Format::Png).unwrap());
+    for ((lon, lat), colour, what) in [
+        ((35.95, 33.80), style::LAND, "Lebanon"),
+        ((36.50, 33.20), style::OUTSIDE, "Syria"),
+        ((35.30, 34.00), style::WATER, "the sea"),
+    ] {
+        let (x, y) = expected_px(&l, lon, lat);
+        assert_eq!(pic.pixel(x, y), rgb(colour), "{what} at ({lon}, {lat})");
+    }
+
+    // The detail map's inset shows Lebanon, with the locator in it.
+    let spec = MapSpec {
+        page: Page::default(),
+        ..MapSpec::detail("aubmc", None)
+    };
+    let (scene, l) = map(&spec, &data);
+    let inset = l.inset.expect("an inset");
+    assert_eq!(inset.country, "Lebanon");
+    let pic = decode_png(&encode(&scene, Format::Png).unwrap());
+    let (mut land, mut locator) = (0, 0);
+    let f = inset.frame;
+    for y in (f.y0 as u32..f.y1 as u32).step_by(2) {
+        for x in (f.x0 as u32..f.x1 as u32).step_by(2) {
+            let p = pic.pixel(x as f64, y as f64);
+            land += (p == rgb(style::LAND)) as u32;
+            locator += (p == rgb(style::LOCATOR)) as u32;
+        }
+    }
+    assert!(land > 100 && locator > 0, "land {land}, locator {locator}");
+}
+
+#[test]
+fn a_case_across_two_countries_names_both() {
+    use geo_types::point;
+    use impactmap::model::SiteGeometry;
+    // A second hospital in Damascus (GeoNames 36.29128° E, 33.5102° N).
+    let damascus = render_common::site(
+        "damascus_hospital",
+        None,
+        "Al Mujtahed Hospital",
+        "hospital",
+        SiteGeometry::Point(point!(x: 36.2913, y: 33.5102)),
+        50.0,
+    );
+    let data = beirut_case(vec![damascus]);
+    let (_, l) = map(&overview(Page::default()), &data);
+    assert_eq!(
+        l.title.0,
+        "Incidents at protected sites in Lebanon and Syria"
+    );
+    let (x, y) = expected_px(&l, 36.29128, 33.5102);
+    assert!(l.frame.contains(impactmap::render::geom::pt(x, y)));
+}
+
+#[test]
+fn the_bundled_case_draws_ukraine_with_crimea() {
+    let (scene, l) = map(&overview(Page::default()), &case());
+    assert_eq!(l.title.0, "Incidents at protected sites in Ukraine");
+    let pic = decode_png(&encode(&scene, Format::Png).unwrap());
+    // Northern Crimea's steppe and the Kerch peninsula: Ukraine's land colour, not muted.
+    for (lon, lat) in [(33.9, 45.6), (35.9, 45.3)] {
+        let (x, y) = expected_px(&l, lon, lat);
+        assert_eq!(pic.pixel(x, y), rgb(style::LAND), "({lon}, {lat})");
+    }
+    // Kyiv is the capital: its label is placed, in bold.
+    assert!(l.labels.iter().any(|p| p.key == "city:Kyiv"));
 }

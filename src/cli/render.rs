@@ -71,7 +71,7 @@ pub struct RenderArgs {
     /// Detail maps: radius shown around the site, metres (default: enough for its incidents).
     #[arg(long, value_name = "M", requires = "focus")]
     pub radius: Option<f64>,
-    /// Overview map of `country` (Ukraine) or of a box LON0,LAT0,LON1,LAT1 in degrees (the default when there is no --focus).
+    /// Overview map of `country` (the country or countries of the sites and incidents) or of a box LON0,LAT0,LON1,LAT1 in degrees (the default when there is no --focus).
     #[arg(
         long,
         value_name = "country|LON0,LAT0,LON1,LAT1",
@@ -95,7 +95,7 @@ pub struct RenderArgs {
 /// Basemap options shared by the map commands.
 #[derive(Debug, Clone, Args)]
 pub struct BasemapArgs {
-    /// What to draw under the map, repeatable, drawn in order: `world` (the bundled basemap of Ukraine; the default), `none`, a folder of basemap GeoJSON files (*outline.geojson, *regions.geojson, *cities.geojson), or an OpenStreetMap extract (.osm.pbf: streets, buildings, water and names under detail maps, read for the map's extent only).
+    /// What to draw under the map, repeatable, drawn in order: `world` (the bundled world basemap; the default), `none`, a folder of basemap GeoJSON files (*outline.geojson, *regions.geojson, *cities.geojson), or an OpenStreetMap extract (.osm.pbf: streets, buildings, water and names under detail maps, read for the map's extent only).
     #[arg(long, value_name = "SOURCE")]
     pub basemap: Vec<String>,
     /// Language of street and place names from OpenStreetMap: name:LANG where the extract has it (e.g. uk, en), else name.

@@ -63,6 +63,38 @@ thread_local! {
 impl<'a> SiteIndex<'a> {
     /// Builds the index over the sites: sites ordered along a Hilbert curve
     /// of their first vertex (lon/lat), boxes computed in parallel.
+    ///
+    /// ```
+    /// use impactmap::model::{Site, SiteGeometry};
+    /// use impactmap::proximity::SiteIndex;
+    /// use geo_types::{point, polygon};
+    ///
+    /// // A 0.001-degree square at the equator, and a point site one degree north.
+    /// let square = polygon![(x: 0.0, y: 0.0), (x: 0.001, y: 0.0), (x: 0.001, y: 0.001), (x: 0.0, y: 0.001)];
+    /// let sites = vec![
+    ///     Site::new("block", "building", SiteGeometry::Polygon(square)),
+    ///     Site::new("mast", "antenna", SiteGeometry::Point(point!(x: 0.0, y: 1.0))),
+    /// ];
+    /// let index = SiteIndex::new(&sites);
+    ///
+    /// // From the equator 1 degree west of the square, the nearest point is its
+    /// // corner at (0, 0): one degree of the equator, 111 319.491 m on WGS84.
+    /// let hit = index.nearest(point!(x: -1.0, y: 0.0)).unwrap();
+    /// assert_eq!(sites[hit.site].id, "block");
+    /// assert!((hit.nearest.distance_m - 111_319.491).abs() < 0.001);
+    ///
+    /// // From (0, 0.999), the mast is a thousandth of a degree of meridian
+    /// // away (110.575 m near 1 degree N); the square is 110 km south.
+    /// let within = index.within(point!(x: 0.0, y: 0.999), 1_000.0);
+    /// assert_eq!(within.len(), 1);
+    /// assert_eq!(sites[within[0].site].id, "mast");
+    /// assert!((within[0].nearest.distance_m - 110.575).abs() < 0.001);
+    /// ```
+    ///
+    /// # Panics
+    ///
+    /// With more than 2³² sites: positions are 32-bit ([`SiteIdx`]); that many
+    /// sites would take over 600 GB of memory before reaching the index.
     pub fn new(sites: &'a [Site]) -> Self {
         // Boxes are stored relative to the first site, near the data.
         let origin = sites

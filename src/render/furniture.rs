@@ -4,11 +4,11 @@ use super::font::{measure, wrap};
 use super::geom::{pt, Pt, Rect};
 use super::scene::{Anchor, Cap, LineStyle, Paint, Scene, Text, Weight};
 use super::symbols::{draw_marker, marker_rings, site_group_style, LegendKey};
-use super::view::{MapView, UKRAINE_BBOX, UKRAINE_LCC};
+use super::view::{projection_for_extent, MapView};
 use super::RenderError;
 use crate::model::WeaponCategory;
 use crate::style::{self, Marker, Rgb};
-use geo_types::{coord, Coord, MultiPolygon};
+use geo_types::{Coord, MultiPolygon};
 
 /// Text in the document's default style.
 pub fn text(s: &str, at: Pt, size: f64, weight: Weight, anchor: Anchor, colour: Rgb) -> Text {
@@ -457,7 +457,7 @@ fn swatch(scene: &mut Scene, key: &LegendKey, r: &Rect, u: f64) {
                 LineStyle::dashed(Paint::solid(style::RING), 0.6 * u, 2.4 * u, 1.6 * u),
             );
         }
-        LegendKey::City => {
+        LegendKey::City(_) => {
             draw_marker(scene, Marker::Circle, c, 0.45 * h, style::CITY, 0.3 * u);
         }
         LegendKey::RegionBorder => {
@@ -468,7 +468,7 @@ fn swatch(scene: &mut Scene, key: &LegendKey, r: &Rect, u: f64) {
                 LineStyle::solid(Paint::solid(style::BORDER), 0.5 * u),
             );
         }
-        LegendKey::CountryBorder => {
+        LegendKey::CountryBorder(_) => {
             scene.fill_rect(Rect::new(r.x0, r.y0, c.x, r.y1), Paint::solid(style::LAND));
             scene.fill_rect(
                 Rect::new(c.x, r.y0, r.x1, r.y1),
@@ -483,9 +483,9 @@ fn swatch(scene: &mut Scene, key: &LegendKey, r: &Rect, u: f64) {
     }
 }
 
-/// Draws a locator inset in `area`: the country, its regions, the capital, and the main map's
-/// extent (`extent` lon/lat ring) as a red outline, or a red ring around it when it would be
-/// smaller than a few pixels. Returns the inset's frame.
+/// Draws a locator inset in `area`: the country (`outline`, in a projection fitted to it), its
+/// regions, the capital, and the main map's extent (`extent` lon/lat ring) as a red outline, or
+/// a red ring around it when it would be smaller than a few pixels. Returns the inset's frame.
 pub fn inset(
     scene: &mut Scene,
     area: Rect,
@@ -495,14 +495,20 @@ pub fn inset(
     extent: &[Coord<f64>],
     u: f64,
 ) -> Result<Rect, RenderError> {
-    let [w, s, e, n] = UKRAINE_BBOX;
-    let bbox = [
-        coord! {x: w, y: s},
-        coord! {x: e, y: s},
-        coord! {x: e, y: n},
-        coord! {x: w, y: n},
-    ];
-    let view = MapView::fit(UKRAINE_LCC, area, &bbox, 2.0 * u)?;
+    let corners: Vec<Coord<f64>> = outline
+        .0
+        .iter()
+        .flat_map(|p| p.exterior().0.iter().copied())
+        .chain(extent.iter().copied())
+        .collect();
+    let Some(bbox) = corners.iter().fold(None, |b: Option<[f64; 4]>, c| {
+        Some(b.map_or([c.x, c.y, c.x, c.y], |[w, s, e, n]| {
+            [w.min(c.x), s.min(c.y), e.max(c.x), n.max(c.y)]
+        }))
+    }) else {
+        return Ok(Rect::xywh(area.x0, area.y0, area.width(), 0.0));
+    };
+    let view = MapView::fit(projection_for_extent(bbox), area, &corners, 2.0 * u)?;
     // Shrink the frame to the country's aspect.
     let mut pts = Vec::new();
     for p in outline.0.iter().flat_map(|p| p.exterior().0.iter()) {

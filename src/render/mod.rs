@@ -30,7 +30,6 @@
 //! # Ok(()) }
 //! ```
 
-pub mod basemap;
 pub mod font;
 pub mod furniture;
 pub mod geom;
@@ -45,7 +44,7 @@ pub mod symbols;
 pub mod timeline;
 pub mod view;
 
-pub use basemap::Basemap;
+pub use crate::basemap::Basemap;
 pub use ground::{Ground, GroundSource};
 pub use map::{
     build_map, build_map_over, render_map, render_map_over, Extent, MapKind, MapLayout, MapSpec,

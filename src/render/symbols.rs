@@ -110,8 +110,8 @@ pub enum LegendKey {
     Link,
     /// Distance rings around the focus site.
     DistanceRing,
-    /// A city.
-    City,
+    /// A city of at least this many inhabitants (0: any).
+    City(u64),
     /// Region borders.
     RegionBorder,
     /// Charts: the range of a distance (min to max).
@@ -120,8 +120,8 @@ pub enum LegendKey {
     DateRange,
     /// Charts: the date a site's coordinates were notified.
     Notified,
-    /// The country border.
-    CountryBorder,
+    /// The border of the map's own country or countries, named.
+    CountryBorder(String),
 }
 
 impl LegendKey {
@@ -141,15 +141,17 @@ impl LegendKey {
             Self::PointUncertainty => "Possible error of the impact position".into(),
             Self::Link => "Distance from impact to the nearest point of the site".into(),
             Self::DistanceRing => "Distance from the site".into(),
-            Self::City => "City (200,000 inhabitants or more)".into(),
-            Self::RegionBorder => "Region (oblast) border".into(),
+            Self::City(0) => "City or town".into(),
+            Self::City(n) => format!(
+                "City or town ({} inhabitants or more)",
+                super::map::thousands(*n as usize)
+            ),
+            Self::RegionBorder => "First-level region border".into(),
             Self::DistanceRange => "Distance: range from the source's figures and assumptions, marker at the stated value".into(),
             Self::DateRange => "Date known only to a week, month or year".into(),
             Self::Notified => "Site coordinates notified (band: the month or period given)".into(),
-            Self::CountryBorder => {
-                "Ukraine within its internationally recognised borders (state border and coast)"
-                    .into()
-            }
+            Self::CountryBorder(names) if names.is_empty() => "State border and coast".into(),
+            Self::CountryBorder(names) => format!("{names}: state border and coast"),
         }
     }
 }

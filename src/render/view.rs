@@ -11,27 +11,16 @@ pub fn engine(def: &ProjectionDef) -> Result<Box<dyn Projection>, ProjectionErro
     crate::projection::engine(def)
 }
 
-/// Ukraine's extent with a margin, lon/lat degrees: west, south, east, north.
-pub const UKRAINE_BBOX: [f64; 4] = [22.0, 44.2, 40.4, 52.5];
-
-/// The conic for maps of Ukraine: Lambert conformal, standard parallels at one sixth of the
-/// country's span in from its southern and northern edges (44.4°–52.4° N), central meridian 31° E.
-pub const UKRAINE_LCC: ProjectionDef = ProjectionDef::LambertConformalConic {
-    lon0: 31.0,
-    lat0: 48.5,
-    lat1: 45.7,
-    lat2: 51.0,
-};
-
-/// The projection for an extent (`[west, south, east, north]` degrees): the Ukraine conic for
-/// the whole country, a conic centred on the extent for other regions wider than 3°, and an
-/// oblique stereographic (conformal) centred on the extent for anything smaller.
+/// The projection for an extent (`[west, south, east, north]` degrees): a Lambert conformal
+/// conic centred on the extent, standard parallels at one sixth of its span in from its southern
+/// and northern edges, for extents wider than 3° that keep to one side of the equator; an
+/// oblique stereographic (conformal) centred on the extent for anything smaller or across the
+/// equator.
 pub fn projection_for_extent(bbox: [f64; 4]) -> ProjectionDef {
     let [w, s, e, n] = bbox;
     let (lon0, lat0) = ((w + e) / 2.0, (s + n) / 2.0);
-    if bbox == UKRAINE_BBOX {
-        UKRAINE_LCC
-    } else if (e - w).max(n - s) > 3.0 {
+    let one_side = s > 0.0 || n < 0.0;
+    if (e - w).max(n - s) > 3.0 && one_side {
         let span = n - s;
         ProjectionDef::LambertConformalConic {
             lon0,
@@ -207,8 +196,15 @@ mod tests {
     fn lambert_convergence_is_minus_n_times_longitude_difference() {
         // East of the central meridian the meridians lean towards the cone's apex: true north is
         // turned anticlockwise from grid north by n·Δλ.
+        // The conic of an overview of Ukraine.
+        let lcc = ProjectionDef::LambertConformalConic {
+            lon0: 31.0,
+            lat0: 48.5,
+            lat1: 45.7,
+            lat2: 51.0,
+        };
         let v = MapView::new(
-            UKRAINE_LCC,
+            lcc,
             Rect::new(0.0, 0.0, 100.0, 100.0),
             coord! { x: 0.0, y: 0.0 },
             1000.0,

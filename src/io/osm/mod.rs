@@ -5,7 +5,7 @@
 //! - nodes become Point sites,
 //! - closed ways become Polygon sites (open ways are lines, skipped with one summary warning),
 //! - `type=multipolygon` relations become Polygon or MultiPolygon sites,
-//!   assembled as OpenStreetMap defines them (see [`rings`]): member ways joined
+//!   assembled as OpenStreetMap defines them (the `rings` module): member ways joined
 //!   into rings at shared nodes, holes decided by the nesting of whole rings,
 //!   rings that share nodes or touch kept apart, several outer rings each with
 //!   its holes. A relation whose only tag is `type=multipolygon` (old-style

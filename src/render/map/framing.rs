@@ -1,12 +1,12 @@
 //! Framing a map: the projection and scale of a detail map around its site (and its radius),
 //! or of an overview fitted to its extent.
 
+use super::place::Place;
 use super::{site_centre, Extent, Focus, MapKind, MapSpec};
 use crate::geodesy;
 use crate::model::{Incident, Location, Site, StepLength};
 use crate::projection::ProjectionDef;
 use crate::proximity::ProximityRow;
-use crate::render::basemap::Basemap;
 use crate::render::geom::{Pt, Rect};
 use crate::render::view::{projection_for_extent, MapView};
 use crate::render::RenderError;
@@ -14,14 +14,15 @@ use geo_types::{coord, Coord, Point};
 /// The view of a map drawn in `area` (pixels) and, for a detail map, the site it is centred
 /// on: a stereographic projection centred on the site with the radius given or found by
 /// [`default_radius`], or an overview's projection fitted to its extent (the frame shrunk to
-/// the extent's shape). `u` is pixels per point.
+/// the extent's shape): a box, or the case's `place` (its countries and positions). `u` is
+/// pixels per point.
 pub(super) fn frame(
     spec: &MapSpec,
     area: Rect,
     sites: &[Site],
     incidents: &[Incident],
     rows: &[ProximityRow],
-    basemap: &Basemap,
+    place: &Place,
     u: f64,
 ) -> Result<(MapView, Option<Focus>), RenderError> {
     Ok(match &spec.kind {
@@ -59,17 +60,17 @@ pub(super) fn frame(
             )
         }
         MapKind::Overview { extent } => {
-            let bbox = extent.bbox();
-            let def = projection_for_extent(bbox);
             let outline: Vec<Coord<f64>> = match extent {
-                Extent::Country if !basemap.outline.0.is_empty() => basemap
-                    .outline
-                    .0
-                    .iter()
-                    .flat_map(|p| p.exterior().0.iter().copied())
-                    .collect(),
-                _ => bbox_ring(bbox, 16),
+                Extent::Country => place.outline(),
+                Extent::BBox(b) => bbox_ring(*b, 16),
             };
+            let bbox = bounds(&outline).ok_or_else(|| {
+                RenderError::Spec(
+                    "no site or incident has a position: give an overview --extent as LON0,LAT0,LON1,LAT1"
+                        .into(),
+                )
+            })?;
+            let def = projection_for_extent(bbox);
             let pad = 6.0 * u;
             let fitted = MapView::fit(def, area, &outline, pad)?;
             // Shrink the frame to the content's shape, keeping its top left corner.
@@ -138,6 +139,18 @@ fn default_radius(
         1.3 * uncertainty.max(extent)
     };
     r.max(1.5 * extent).max(100.0)
+}
+
+/// West, south, east, north of lon/lat points, degrees.
+pub(super) fn bounds(points: &[Coord<f64>]) -> Option<[f64; 4]> {
+    let first = points.first()?;
+    Some(
+        points
+            .iter()
+            .fold([first.x, first.y, first.x, first.y], |[w, s, e, n], c| {
+                [w.min(c.x), s.min(c.y), e.max(c.x), n.max(c.y)]
+            }),
+    )
 }
 
 fn bbox_ring(b: [f64; 4], n: usize) -> Vec<Coord<f64>> {

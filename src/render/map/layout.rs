@@ -52,4 +52,18 @@ pub struct MapLayout {
     pub sources: String,
     /// The attribution line.
     pub attribution: String,
+    /// The countries the map shows as its own (an overview's from its sites and incidents, a
+    /// detail map's from its site), by name.
+    pub countries: Vec<String>,
+    /// The locator inset of a detail map.
+    pub inset: Option<Inset>,
+}
+
+/// A detail map's locator inset.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inset {
+    /// Its frame on the page, pixels.
+    pub frame: Rect,
+    /// The country it shows.
+    pub country: String,
 }

@@ -15,15 +15,16 @@ mod ground;
 mod incidents;
 mod layout;
 mod panel;
+mod place;
 mod sites;
 mod spec;
 mod text;
 
-pub use layout::{MapLayout, SymbolMark};
+pub use layout::{Inset, MapLayout, SymbolMark};
 pub use spec::{Extent, MapKind, MapSpec};
+pub(crate) use text::thousands;
 pub use text::{describe_projection, period};
 
-use super::basemap::Basemap;
 use super::furniture;
 use super::geom::{Pt, Rect};
 use super::ground::GroundSource;
@@ -33,6 +34,7 @@ use super::scene::{LineStyle, Paint, Scene};
 use super::symbols::{draw_marker, LegendKey};
 use super::view::MapView;
 use super::RenderError;
+use crate::basemap::Basemap;
 use crate::model::{Incident, Site, SiteGeometry};
 use crate::proximity::ProximityRow;
 use crate::style::{self, Rgb};
@@ -123,7 +125,18 @@ pub fn build_map_over(
     let page = spec.page;
     let u = page.px_per_pt();
     let a = areas(&page, u);
-    let (view, focus) = framing::frame(spec, a.frame, sites, incidents, rows, basemap, u)?;
+    let place = match &spec.kind {
+        MapKind::Overview { .. } => place::Place::of_case(basemap, sites, incidents),
+        MapKind::Detail { focus, .. } => place::Place::of(
+            basemap,
+            sites
+                .iter()
+                .filter(|s| s.id == *focus)
+                .map(|s| geometry_centre(&s.geometry))
+                .collect(),
+        ),
+    };
+    let (view, focus) = framing::frame(spec, a.frame, sites, incidents, rows, &place, u)?;
     let mut c = Ctx {
         sites,
         incidents,
@@ -150,14 +163,13 @@ pub fn build_map_over(
     let draw_regions = !basemap.is_empty() && half_width_m >= 25_000.0;
     let draw_cities = !basemap.is_empty() && half_width_m >= 5_000.0;
     if draw_regions {
-        c.scene.fill_rect(frame, Paint::solid(style::OUTSIDE));
-        c.draw_basemap(basemap)?;
+        c.draw_basemap(basemap, &place)?;
     } else {
         c.scene.fill_rect(frame, Paint::solid(style::LAND));
     }
     c.ground_credits = c.draw_ground(ground, half_width_m)?;
     if draw_cities {
-        c.draw_cities(basemap)?;
+        c.draw_cities(basemap, &place)?;
     }
     let shown = c.shown_incidents()?;
     match &focus {
@@ -185,6 +197,7 @@ pub fn build_map_over(
         focus,
         regions: draw_regions,
         cities: draw_cities,
+        place,
     };
     let (title, subtitle) = titles(
         spec,
@@ -192,6 +205,7 @@ pub fn build_map_over(
         &drawn.shown,
         drawn.focus.as_ref().map(|f| f.id.as_str()),
         basemap,
+        &drawn.place,
     );
     furniture::title_block(&mut c.scene, &a.title, &title, &subtitle, u);
     let panel = c.draw_panel(spec, a.panel, &drawn, basemap, &dropped, &north)?;
@@ -212,6 +226,13 @@ pub fn build_map_over(
         notes: panel.notes,
         sources: panel.sources,
         attribution: panel.attribution,
+        countries: drawn
+            .place
+            .countries
+            .iter()
+            .map(|&i| basemap.countries[i].name.clone())
+            .collect(),
+        inset: panel.inset,
     };
     Ok((c.scene, layout))
 }
@@ -226,6 +247,8 @@ pub(super) struct Drawn {
     regions: bool,
     /// Whether the basemap's cities are drawn.
     cities: bool,
+    /// The countries the map is about.
+    place: place::Place,
 }
 
 /// The site a detail map is centred on and the radius it shows, metres.

@@ -4,7 +4,7 @@
 use super::incidents::MAX_LABELLED;
 use super::text::{sources_line, thousands};
 use super::{Ctx, Drawn, MapSpec};
-use crate::render::basemap::Basemap;
+use crate::basemap::Basemap;
 use crate::render::furniture::{self, NorthArrow};
 use crate::render::geom::{pt, Rect};
 use crate::render::labels::DroppedLabel;
@@ -21,6 +21,8 @@ pub(super) struct PanelText {
     pub(super) sources: String,
     /// Credits for the basemap and site data, or empty.
     pub(super) attribution: String,
+    /// The locator inset, if drawn.
+    pub(super) inset: Option<super::Inset>,
 }
 
 impl Ctx<'_> {
@@ -38,10 +40,15 @@ impl Ctx<'_> {
         let u = self.u;
         let shown = &drawn.shown;
         let mut y = panel.y0;
-        if drawn.focus.is_some() && !basemap.is_empty() {
+        let mut inset = None;
+        if drawn.focus.is_some() && !drawn.place.countries.is_empty() {
             let h = (panel.width() * 0.62).min(panel.height() * 0.3);
-            let r = self.draw_inset(Rect::xywh(panel.x0, y, panel.width(), h), basemap)?;
+            let r = self.draw_inset(Rect::xywh(panel.x0, y, panel.width(), h), basemap, drawn)?;
             y = r.y1 + 8.0 * u;
+            inset = Some(super::Inset {
+                frame: r,
+                country: basemap.countries[drawn.place.countries[0]].name.clone(),
+            });
         }
         let keys: Vec<LegendKey> = self.legend.iter().cloned().collect();
         let body = 7.0 * u;
@@ -104,28 +111,37 @@ impl Ctx<'_> {
             notes,
             sources,
             attribution,
+            inset,
         })
     }
 
-    /// Draws the locator inset in `rect`: the country with the map's frame marked. Returns the
-    /// inset's box.
-    fn draw_inset(&mut self, rect: Rect, basemap: &Basemap) -> Result<Rect, RenderError> {
+    /// Draws the locator inset in `rect`: the focus site's country (its parts near the site),
+    /// its regions and capital, with the map's frame marked. Returns the inset's box.
+    fn draw_inset(
+        &mut self,
+        rect: Rect,
+        basemap: &Basemap,
+        drawn: &Drawn,
+    ) -> Result<Rect, RenderError> {
         let frame = self.view.frame;
         let extent: Vec<Coord<f64>> = [frame.x0, frame.x1, frame.x1, frame.x0]
             .iter()
             .zip([frame.y0, frame.y0, frame.y1, frame.y1])
             .map(|(x, y)| self.view.from_px(pt(*x, y)))
             .collect::<Result<_, _>>()?;
-        let regions: Vec<&MultiPolygon<f64>> = basemap.regions.iter().map(|r| &r.area).collect();
+        let place = &drawn.place;
+        let country = &basemap.countries[place.countries[0]];
+        let outline = MultiPolygon(place.parts.clone());
+        let regions: Vec<&MultiPolygon<f64>> =
+            basemap.regions_of(&country.code).map(|r| &r.area).collect();
         let capital = basemap
-            .cities
-            .iter()
-            .find(|k| k.name == "Kyiv")
+            .capital_of(&country.iso2)
+            .filter(|_| !country.iso2.is_empty())
             .map(|k| (k.name.as_str(), k.position.0));
         furniture::inset(
             &mut self.scene,
             rect,
-            &basemap.outline,
+            &outline,
             &regions,
             capital,
             &extent,

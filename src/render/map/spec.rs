@@ -2,11 +2,12 @@
 
 use crate::model::StepLength;
 use crate::render::page::Page;
-use crate::render::view::UKRAINE_BBOX;
+
 /// The area an overview map shows.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Extent {
-    /// The whole of Ukraine.
+    /// The country or countries of the case's sites and incidents (as the basemap draws them),
+    /// with every site and incident.
     Country,
     /// A box: west, south, east, north, degrees.
     BBox([f64; 4]),
@@ -49,13 +50,6 @@ impl Extent {
             ));
         }
         Ok(Extent::BBox([w, so, e, n]))
-    }
-
-    pub(super) fn bbox(&self) -> [f64; 4] {
-        match self {
-            Extent::Country => UKRAINE_BBOX,
-            Extent::BBox(b) => *b,
-        }
     }
 }
 

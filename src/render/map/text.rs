@@ -1,11 +1,11 @@
 //! The words on a map: titles, labels, notes and the sources line.
 
 use super::{geometry_centre, Ctx, Extent, MapKind, MapSpec};
+use crate::basemap::Basemap;
 use crate::geodesy;
 use crate::model::{DateSpan, Incident, Location, Site, StepLength};
 use crate::projection::ProjectionDef;
 use crate::proximity::Ternary;
-use crate::render::basemap::Basemap;
 use crate::render::font::wrap;
 use crate::render::furniture::{self, NorthArrow};
 use crate::render::geom::pt;
@@ -199,7 +199,7 @@ impl Ctx<'_> {
 }
 
 /// A count with thousands separators: `10,000`.
-pub(super) fn thousands(n: usize) -> String {
+pub(crate) fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
@@ -267,6 +267,7 @@ pub(super) fn titles(
     shown: &[usize],
     focus: Option<&str>,
     basemap: &Basemap,
+    place: &super::place::Place,
 ) -> (String, String) {
     let dates: Vec<&DateSpan> = shown.iter().map(|&i| &c.incidents[i].start).collect();
     let when = period(&dates);
@@ -315,10 +316,11 @@ pub(super) fn titles(
                 ids.dedup();
                 ids.len()
             };
+            let names = basemap.names(&place.countries);
             let title = spec.title.clone().unwrap_or_else(|| match spec.kind {
                 MapKind::Overview {
                     extent: Extent::Country,
-                } => "Incidents at protected sites in Ukraine".into(),
+                } if !names.is_empty() => format!("Incidents at protected sites in {names}"),
                 _ => "Incidents at protected sites".into(),
             });
             let sub = [
