@@ -2,18 +2,20 @@
 
 use super::{InputArgs, UsageError};
 use clap::Args;
-use impactmap::io::basemap;
+use impactmap::io::basemap_sources::{BasemapSource, Basemaps};
 use impactmap::model::StepLength;
-use impactmap::render::{render_map, Basemap, Extent, MapKind, MapSpec, Page, Paper, RenderError};
+use impactmap::render::{render_map_over, Extent, MapKind, MapSpec, Page, Paper, RenderError};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 pub(super) const EXAMPLES: &str = "Examples:
   impactmap render --sites geodata/azerbaijan-missions/sites.geojson \\
       --incidents geodata/azerbaijan-missions/incidents.geojson \\
       --focus az_embassy_kyiv -o embassy.png
   impactmap render --sites sites.geojson --incidents incidents.geojson \\
-      --extent country --paper a4 --landscape --dpi 300 -o overview.svg";
+      --extent country --paper a4 --landscape --dpi 300 -o overview.svg
+  impactmap render --sites sites.geojson --incidents incidents.geojson \\
+      --focus hospital_3 --basemap world --basemap ukraine-latest.osm.pbf -o hospital.png";
 
 /// Page size options shared by the picture commands.
 #[derive(Debug, Clone, Args)]
@@ -69,7 +71,7 @@ pub struct RenderArgs {
     /// Detail maps: radius shown around the site, metres (default: enough for its incidents).
     #[arg(long, value_name = "M", requires = "focus")]
     pub radius: Option<f64>,
-    /// Overview map of `country` (the country or countries of the sites and incidents) or of a box LON0,LAT0,LON1,LAT1 in degrees (the default when there is no --focus).
+    /// Overview map of `country` (Ukraine) or of a box LON0,LAT0,LON1,LAT1 in degrees (the default when there is no --focus).
     #[arg(
         long,
         value_name = "country|LON0,LAT0,LON1,LAT1",
@@ -82,21 +84,46 @@ pub struct RenderArgs {
     /// Title (default: made from the site or the extent).
     #[arg(long)]
     pub title: Option<String>,
-    /// Folder with the overview basemap (*outline.geojson, *regions.geojson, *cities.geojson), or `none`. Default: the bundled world basemap.
-    #[arg(long, value_name = "DIR|none")]
-    pub basemap: Option<PathBuf>,
+    /// Basemaps.
+    #[command(flatten)]
+    pub basemap: BasemapArgs,
     /// Step length assumption in metres, for distances given in steps.
     #[arg(long, value_name = "MIN,NOMINAL,MAX", default_value = "0.6,0.75,0.9", value_parser = StepLength::parse)]
     pub steps_m: StepLength,
 }
 
-/// The basemap the `--basemap` option names.
-pub fn load_basemap(arg: Option<&PathBuf>) -> anyhow::Result<Basemap> {
-    Ok(match arg {
-        None => basemap::bundled(),
-        Some(p) if p.as_os_str() == "none" => Basemap::empty(),
-        Some(p) => basemap::read_dir(p).map_err(|e| UsageError(e.to_string()))?,
-    })
+/// Basemap options shared by the map commands.
+#[derive(Debug, Clone, Args)]
+pub struct BasemapArgs {
+    /// What to draw under the map, repeatable, drawn in order: `world` (the bundled world basemap: countries, regions, cities, lakes; the default), `none`, a folder of basemap GeoJSON files (*outline.geojson, *regions.geojson, *cities.geojson), or an OpenStreetMap extract (.osm.pbf: streets, buildings, water and names under detail maps, read for the map's extent only).
+    #[arg(long, value_name = "SOURCE")]
+    pub basemap: Vec<String>,
+    /// Language of street and place names from OpenStreetMap: name:LANG where the extract has it (e.g. uk, en), else name.
+    #[arg(long, value_name = "LANG")]
+    pub label_lang: Option<String>,
+}
+
+impl BasemapArgs {
+    /// The sources given (relative paths from the working folder), `None` if none was.
+    pub fn sources(&self) -> anyhow::Result<Option<Vec<BasemapSource>>> {
+        if self.basemap.is_empty() {
+            return Ok(None);
+        }
+        let sources = self
+            .basemap
+            .iter()
+            .map(|s| BasemapSource::parse(s, Path::new("")))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| UsageError(format!("--basemap: {e}")))?;
+        Ok(Some(sources))
+    }
+
+    /// The basemaps these options name (the bundled one when none is given).
+    pub fn load(&self) -> anyhow::Result<Basemaps> {
+        let sources = self.sources()?.unwrap_or_default();
+        Basemaps::load(&sources, self.label_lang.as_deref())
+            .map_err(|e| UsageError(format!("--basemap: {e}")).into())
+    }
 }
 
 /// Turns drawing errors the user can fix (unknown site, bad format) into usage errors.
@@ -125,7 +152,7 @@ pub fn run(args: &RenderArgs) -> anyhow::Result<()> {
         },
     };
     let (case, rows) = args.input.load_with_rows(None, args.steps_m)?;
-    let basemap = load_basemap(args.basemap.as_ref())?;
+    let basemaps = args.basemap.load()?;
     let spec = MapSpec {
         kind,
         page,
@@ -133,12 +160,13 @@ pub fn run(args: &RenderArgs) -> anyhow::Result<()> {
         steps: args.steps_m,
         rings_m: None,
     };
-    let layout = render_map(
+    let layout = render_map_over(
         &spec,
         &case.sites,
         &case.incidents,
         &rows,
-        &basemap,
+        &basemaps.world,
+        &basemaps,
         &args.output,
     )
     .map_err(usage)?;

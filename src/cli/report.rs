@@ -1,8 +1,9 @@
 //! `impactmap report`: the whole report for a case folder.
 
-use super::render::load_basemap;
+use super::render::BasemapArgs;
 use clap::Args;
-use impactmap::report::write_report;
+use impactmap::io::basemap_sources::Basemaps;
+use impactmap::report::write_report_over;
 use std::path::PathBuf;
 
 pub(super) const EXAMPLES: &str = "Examples:
@@ -18,15 +19,26 @@ pub struct ReportArgs {
     /// Output folder: new, empty, or an earlier report (replaced as a whole when the report is complete; anything else is refused).
     #[arg(short, long, value_name = "OUT_DIR")]
     pub output: PathBuf,
-    /// Folder with the overview basemap, or `none`. Default: the bundled world basemap.
-    #[arg(long, value_name = "DIR|none")]
-    pub basemap: Option<PathBuf>,
+    /// Basemaps (instead of the case.toml's `basemap`).
+    #[command(flatten)]
+    pub basemap: BasemapArgs,
 }
 
 /// Runs the command.
 pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
-    let basemap = load_basemap(args.basemap.as_ref())?;
-    let summary = write_report(&args.case_dir, &args.output, &basemap)?;
+    let given = match args.basemap.sources()? {
+        Some(sources) => Some(
+            Basemaps::load(&sources, args.basemap.label_lang.as_deref())
+                .map_err(|e| super::UsageError(format!("--basemap: {e}")))?,
+        ),
+        None => None,
+    };
+    let summary = write_report_over(
+        &args.case_dir,
+        &args.output,
+        given.as_ref(),
+        args.basemap.label_lang.as_deref(),
+    )?;
     eprintln!(
         "{} incidents, {} sites: wrote {} files into {} (open report.md)",
         summary.incidents,

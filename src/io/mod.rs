@@ -4,6 +4,7 @@
 //! feature or line, the field, what is wrong and how to fix it.
 
 pub mod basemap;
+pub mod basemap_sources;
 pub mod csv;
 mod error;
 pub mod geojson;

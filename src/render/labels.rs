@@ -186,6 +186,25 @@ impl Placer {
         &self.dropped
     }
 
+    /// Takes the boxes `rects` (pixels) for one label of the map's ground if every one is free:
+    /// inside the bounds, clear of every obstacle, line and label placed so far (a label along a
+    /// street counts as boxes along its line). It may lie under an area (a distance band): it
+    /// is drawn under the evidence. Returns whether it did.
+    pub fn claim(&mut self, key: &str, rects: &[Rect]) -> bool {
+        let areas = std::mem::take(&mut self.areas);
+        let free = !rects.is_empty() && rects.iter().all(|r| self.free(r, None));
+        self.areas = areas;
+        if !free {
+            return false;
+        }
+        self.placed.extend(rects.iter().map(|&rect| PlacedLabel {
+            key: key.to_string(),
+            rect,
+            leader: None,
+        }));
+        true
+    }
+
     /// Places the requests, most important first (ties by key, so the result is stable), and
     /// returns each placed request with its position.
     ///

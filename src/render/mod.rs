@@ -33,6 +33,7 @@
 pub mod font;
 pub mod furniture;
 pub mod geom;
+pub mod ground;
 pub mod labels;
 pub mod map;
 pub mod page;
@@ -44,7 +45,10 @@ pub mod timeline;
 pub mod view;
 
 pub use crate::basemap::Basemap;
-pub use map::{build_map, render_map, Extent, MapKind, MapLayout, MapSpec};
+pub use ground::{Ground, GroundSource};
+pub use map::{
+    build_map, build_map_over, render_map, render_map_over, Extent, MapKind, MapLayout, MapSpec,
+};
 pub use page::{Page, Paper};
 pub use scene::Scene;
 pub use timeline::{build_timeline, render_timeline, TimelineLayout, TimelineSpec};

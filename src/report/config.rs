@@ -12,6 +12,8 @@
 //! dpi = 200
 //! formats = ["png", "svg"]
 //! timeline = true
+//! basemap = ["world", "kyiv.osm.pbf"]   # drawn in order; paths from the case folder
+//! label_lang = "uk"   # street and place names: name:uk where OpenStreetMap has it
 //!
 //! [[maps]]
 //! kind = "detail"     # around one site
@@ -51,6 +53,11 @@ pub struct CaseConfig {
     pub formats: Option<Vec<String>>,
     /// Whether to draw the timeline (default true).
     pub timeline: Option<bool>,
+    /// Basemap sources, drawn in order (`world`, `none`, a basemap folder or an `.osm.pbf`
+    /// extract; paths relative to the case folder). Default: `world`.
+    pub basemap: Option<Vec<String>>,
+    /// Language of street and place names (`name:xx`).
+    pub label_lang: Option<String>,
     /// Maps to draw (default: a detail map per site with incidents, and the country overview).
     pub maps: Option<Vec<MapConfig>>,
 }

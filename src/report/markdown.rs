@@ -83,6 +83,7 @@ pub(super) fn report(
 
     method(&mut md, rows, incidents, steps, maps);
     sources(&mut md, incidents, sites);
+    ground_credits(&mut md, maps);
     files(&mut md);
     md
 }
@@ -304,6 +305,19 @@ fn sources(md: &mut String, incidents: &[Incident], sites: &[Site]) {
         md,
         "\nBasemap: Natural Earth (public domain); cities: GeoNames (CC BY 4.0).\n"
     );
+}
+
+/// Credits of the ground (streets, buildings, names) drawn under the maps.
+fn ground_credits(md: &mut String, maps: &[DrawnMap]) {
+    if maps
+        .iter()
+        .any(|m| m.layout.attribution.contains("OpenStreetMap contributors"))
+    {
+        let _ = writeln!(
+            md,
+            "Streets, buildings, water, land use and names under the detail maps: © OpenStreetMap contributors, under the Open Database License (ODbL 1.0, https://www.openstreetmap.org/copyright).\n"
+        );
+    }
 }
 
 fn files(md: &mut String) {

@@ -20,6 +20,7 @@ mod markdown;
 pub use config::{CaseConfig, MapConfig};
 pub use manifest::{verify, Manifest, Verification, MANIFEST_NAME};
 
+use crate::io::basemap_sources::{BasemapSource, Basemaps};
 use crate::io::layers::{write_layer_set, LayerFormat};
 use crate::io::ownership::{check_folder_apart, resolve, OutputClash};
 use crate::io::table::{write_table, TableFormat};
@@ -164,6 +165,20 @@ pub fn read_case(dir: &Path) -> Result<Case, ReportError> {
     })
 }
 
+/// The basemaps the case's `basemap` and `label_lang` keys name.
+fn case_basemaps(case: &Case, label_lang: Option<&str>) -> Result<Basemaps, ReportError> {
+    let sources = case
+        .config
+        .basemap
+        .iter()
+        .flatten()
+        .map(|s| BasemapSource::parse(s, &case.dir))
+        .collect::<Result<Vec<_>, _>>()
+        .and_then(|s| Basemaps::load(&s, label_lang.or(case.config.label_lang.as_deref())))
+        .map_err(|e| config_error(case, "basemap", e.to_string()))?;
+    Ok(sources)
+}
+
 /// A picture that could not be drawn or written, named by its file in the report.
 fn render_error(rel: &Path) -> impl Fn(render::RenderError) -> ReportError + '_ {
     move |source| ReportError::Render {
@@ -177,6 +192,23 @@ pub fn write_report(
     case_dir: &Path,
     out_dir: &Path,
     basemap: &Basemap,
+) -> Result<ReportSummary, ReportError> {
+    let basemaps = Basemaps {
+        world: basemap.clone(),
+        extracts: Vec::new(),
+        label_lang: None,
+    };
+    write_report_over(case_dir, out_dir, Some(&basemaps), None)
+}
+
+/// Reads the case in `case_dir` and writes the whole report into `out_dir`, drawing the maps
+/// over `basemaps`, or (`None`) over the sources the case's `basemap` key names (paths from
+/// the case folder; default `world`), with `label_lang` or else the case's.
+pub fn write_report_over(
+    case_dir: &Path,
+    out_dir: &Path,
+    basemaps: Option<&Basemaps>,
+    label_lang: Option<&str>,
 ) -> Result<ReportSummary, ReportError> {
     let inputs = case_inputs(case_dir);
     let input_refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
@@ -197,6 +229,14 @@ pub fn write_report(
         steps,
     };
     let rows = proximity::run(&case.sites, &case.incidents, &options)?;
+    let from_case;
+    let basemaps = match basemaps {
+        Some(b) => b,
+        None => {
+            from_case = case_basemaps(&case, label_lang)?;
+            &from_case
+        }
+    };
 
     let target = resolve(out_dir);
     let staging = StagingDir::new_in(crate::util::atomic::parent_dir(&target), "report")?;
@@ -255,9 +295,15 @@ pub fn write_report(
             .map(|ext| PathBuf::from("maps").join(format!("{}.{ext}", planned.name)))
             .collect();
         // Drawn once, written in every format.
-        let (scene, layout) =
-            render::build_map(&spec, &case.sites, &case.incidents, &rows, basemap)
-                .map_err(render_error(&files[0]))?;
+        let (scene, layout) = render::build_map_over(
+            &spec,
+            &case.sites,
+            &case.incidents,
+            &rows,
+            &basemaps.world,
+            basemaps,
+        )
+        .map_err(render_error(&files[0]))?;
         for rel in &files {
             render::write_scene(&scene, &root.join(rel)).map_err(render_error(rel))?;
             summary.files.push(rel.clone());

@@ -28,7 +28,10 @@
 //! relations; the nodes those ways use), each decoding blocks in parallel, so
 //! memory grows with what is kept, not with the size of the extract.
 
+mod ground;
 mod rings;
+
+pub use ground::read_ground;
 
 use crate::model::{Site, SiteDetails, SiteGeometry, Text};
 use geo_types::{Coord, MultiPolygon, Point, Polygon};
@@ -312,22 +315,43 @@ fn scan<T: Send>(
     path: &Path,
     f: impl Fn(&PrimitiveBlock) -> T + Sync + Send,
 ) -> Result<Vec<T>, OsmError> {
+    Ok(scan_blocks(path, |_| true, |_, block| f(block))?
+        .into_iter()
+        .map(|(_, t)| t)
+        .collect())
+}
+
+/// Decodes in parallel the data blocks of the file whose index (counting every blob of the
+/// file from 0) `wanted` accepts, and maps each with `f`. Blocks left out are read but not
+/// decompressed. Results come with their block's index, in no particular order.
+fn scan_blocks<T: Send>(
+    path: &Path,
+    wanted: impl Fn(usize) -> bool + Sync + Send,
+    f: impl Fn(usize, &PrimitiveBlock) -> T + Sync + Send,
+) -> Result<Vec<(usize, T)>, OsmError> {
     let err = |source| OsmError::Read {
         path: path.to_path_buf(),
         source,
     };
     let reader = BlobReader::from_path(path).map_err(err)?;
-    let found: Result<Vec<Option<T>>, OsmError> = reader
+    let found: Result<Vec<Option<(usize, T)>>, OsmError> = reader
+        .enumerate()
         .par_bridge()
-        .map(|blob| match blob.map_err(err)?.decode().map_err(err)? {
-            // osmpbf panics on some damaged blocks (a coordinate that
-            // overflows, in builds that check overflow): refuse the file.
-            BlobDecode::OsmData(block) => catch_quietly(AssertUnwindSafe(|| f(&block)))
-                .map(Some)
-                .ok_or_else(|| OsmError::Damaged {
-                    path: path.to_path_buf(),
-                }),
-            _ => Ok(None),
+        .map(|(i, blob)| {
+            let blob = blob.map_err(err)?;
+            if !wanted(i) {
+                return Ok(None);
+            }
+            match blob.decode().map_err(err)? {
+                // osmpbf panics on some damaged blocks (a coordinate that
+                // overflows, in builds that check overflow): refuse the file.
+                BlobDecode::OsmData(block) => catch_quietly(AssertUnwindSafe(|| f(i, &block)))
+                    .map(|t| Some((i, t)))
+                    .ok_or_else(|| OsmError::Damaged {
+                        path: path.to_path_buf(),
+                    }),
+                _ => Ok(None),
+            }
         })
         .collect();
     Ok(found?.into_iter().flatten().collect())

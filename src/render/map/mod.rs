@@ -11,6 +11,7 @@
 
 mod background;
 mod framing;
+mod ground;
 mod incidents;
 mod layout;
 mod panel;
@@ -26,6 +27,7 @@ pub use text::{describe_projection, period};
 
 use super::furniture;
 use super::geom::{Pt, Rect};
+use super::ground::GroundSource;
 use super::labels::{draw_label, DroppedLabel, LabelRequest, PlacedLabel, Placer};
 use super::page::areas;
 use super::scene::{LineStyle, Paint, Scene};
@@ -51,7 +53,21 @@ pub fn render_map(
     basemap: &Basemap,
     out: &Path,
 ) -> Result<MapLayout, RenderError> {
-    let (scene, layout) = build_map(spec, sites, incidents, rows, basemap)?;
+    render_map_over(spec, sites, incidents, rows, basemap, &(), out)
+}
+
+/// Draws the map over the ground `ground` gives for its extent (streets, buildings, … from an
+/// OpenStreetMap extract) and writes it to `out` (PNG or SVG by extension, atomically).
+pub fn render_map_over(
+    spec: &MapSpec,
+    sites: &[Site],
+    incidents: &[Incident],
+    rows: &[ProximityRow],
+    basemap: &Basemap,
+    ground: &dyn GroundSource,
+    out: &Path,
+) -> Result<MapLayout, RenderError> {
+    let (scene, layout) = build_map_over(spec, sites, incidents, rows, basemap, ground)?;
     super::write_scene(&scene, out)?;
     Ok(layout)
 }
@@ -77,6 +93,12 @@ struct Ctx<'a> {
     /// Scene entries of each distance ring, by its label key (a ring whose label finds no room
     /// is taken out: an unlabelled ring cannot be read).
     ring_entries: Vec<(String, std::ops::Range<usize>)>,
+    /// Named streets of the ground, to label along their lines.
+    streets: Vec<ground::Street>,
+    /// Scene entries up to here are the ground (street names go in just above).
+    ground_end: usize,
+    /// Credits of the ground drawn.
+    ground_credits: Vec<String>,
 }
 
 /// Builds the map's scene and layout without writing anything.
@@ -86,6 +108,19 @@ pub fn build_map(
     incidents: &[Incident],
     rows: &[ProximityRow],
     basemap: &Basemap,
+) -> Result<(Scene, MapLayout), RenderError> {
+    build_map_over(spec, sites, incidents, rows, basemap, &())
+}
+
+/// Builds the map's scene and layout over the ground `ground` gives for its extent (read and
+/// drawn only on maps of at most 10 km either side of the centre), without writing anything.
+pub fn build_map_over(
+    spec: &MapSpec,
+    sites: &[Site],
+    incidents: &[Incident],
+    rows: &[ProximityRow],
+    basemap: &Basemap,
+    ground: &dyn GroundSource,
 ) -> Result<(Scene, MapLayout), RenderError> {
     let page = spec.page;
     let u = page.px_per_pt();
@@ -118,6 +153,9 @@ pub fn build_map(
         steps_used: false,
         sector_drawn: false,
         ring_entries: Vec::new(),
+        streets: Vec::new(),
+        ground_end: 0,
+        ground_credits: Vec::new(),
     };
     let frame = c.view.frame;
     c.scene.set_clip(Some(frame));
@@ -129,6 +167,7 @@ pub fn build_map(
     } else {
         c.scene.fill_rect(frame, Paint::solid(style::LAND));
     }
+    c.ground_credits = c.draw_ground(ground, half_width_m)?;
     if draw_cities {
         c.draw_cities(basemap, &place)?;
     }
@@ -262,7 +301,9 @@ impl Ctx<'_> {
             draw_label(&mut self.scene, req, p, 0.5 * u);
         }
         let dropped = placer.dropped().to_vec();
-        (placed.into_iter().map(|(_, p)| p).collect(), dropped)
+        let streets = self.place_street_names(&mut placer);
+        let placed = placed.into_iter().map(|(_, p)| p).chain(streets).collect();
+        (placed, dropped)
     }
 }
 

@@ -162,6 +162,11 @@ impl Ctx<'_> {
         }) {
             attribution.push("© OpenStreetMap contributors (ODbL)".into());
         }
+        for credit in &self.ground_credits {
+            if !attribution.contains(credit) {
+                attribution.push(credit.clone());
+            }
+        }
         attribution.join(". ")
     }
 }

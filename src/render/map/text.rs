@@ -168,7 +168,7 @@ impl Ctx<'_> {
                 "Some incidents are known only to a district or city: the area is shown.".into(),
             );
         }
-        if !small_scale {
+        if !small_scale && self.ground_credits.is_empty() {
             notes.push("No street map is drawn: positions are shown relative to the sites' recorded coordinates.".into());
         }
         let noted: Vec<&str> = dropped
