@@ -40,6 +40,7 @@
 
 pub mod error;
 pub mod geodesy;
+pub mod imagery;
 pub mod io;
 pub mod layers;
 pub mod model;

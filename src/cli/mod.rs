@@ -1,6 +1,7 @@
 //! The command line: argument definitions, one module per subcommand, each
 //! a thin layer over the library.
 
+mod imagery;
 mod input;
 mod layers;
 mod progress;

@@ -1,10 +1,14 @@
 //! `impactmap render`: a detail map around a site, or an overview map.
 
+use super::imagery::ImageryArgs;
 use super::{InputArgs, UsageError};
 use clap::Args;
+use impactmap::imagery::Source;
 use impactmap::io::basemap;
 use impactmap::model::StepLength;
-use impactmap::render::{render_map, Basemap, Extent, MapKind, MapSpec, Page, Paper, RenderError};
+use impactmap::render::{
+    render_map_with, Backdrop, Basemap, Extent, MapKind, MapSpec, Page, Paper, RenderError,
+};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -82,9 +86,12 @@ pub struct RenderArgs {
     /// Title (default: made from the site or the extent).
     #[arg(long)]
     pub title: Option<String>,
-    /// Folder with the overview basemap (*outline.geojson, *regions.geojson, *cities.geojson), or `none`. Default: the bundled basemap of Ukraine.
-    #[arg(long, value_name = "DIR|none")]
+    /// Folder with the overview basemap (*outline.geojson, *regions.geojson, *cities.geojson), or `none`; or imagery under the map: a GeoTIFF (.tif), an MBTiles package, a {z}/{x}/{y} tile folder or an https://…/{z}/{x}/{y}.png tile URL. Default: the bundled basemap of Ukraine.
+    #[arg(long, value_name = "DIR|none|IMAGE|TILES")]
     pub basemap: Option<PathBuf>,
+    /// Imagery credits and tile options.
+    #[command(flatten)]
+    pub imagery: ImageryArgs,
     /// Step length assumption in metres, for distances given in steps.
     #[arg(long, value_name = "MIN,NOMINAL,MAX", default_value = "0.6,0.75,0.9", value_parser = StepLength::parse)]
     pub steps_m: StepLength,
@@ -95,6 +102,8 @@ pub fn load_basemap(arg: Option<&PathBuf>) -> anyhow::Result<Basemap> {
     Ok(match arg {
         None => basemap::bundled(),
         Some(p) if p.as_os_str() == "none" => Basemap::empty(),
+        // Imagery replaces the ground; the bundled basemap still gives the inset and cities.
+        Some(p) if p.to_str().and_then(Source::recognise).is_some() => basemap::bundled(),
         Some(p) => basemap::read_dir(p).map_err(|e| UsageError(e.to_string()))?,
     })
 }
@@ -102,7 +111,9 @@ pub fn load_basemap(arg: Option<&PathBuf>) -> anyhow::Result<Basemap> {
 /// Turns drawing errors the user can fix (unknown site, bad format) into usage errors.
 pub(super) fn usage(e: RenderError) -> anyhow::Error {
     match e {
-        RenderError::Spec(_) | RenderError::Format(_) => UsageError(e.to_string()).into(),
+        RenderError::Spec(_) | RenderError::Format(_) | RenderError::Backdrop(_) => {
+            UsageError(e.to_string()).into()
+        }
         e => e.into(),
     }
 }
@@ -126,6 +137,7 @@ pub fn run(args: &RenderArgs) -> anyhow::Result<()> {
     };
     let (case, rows) = args.input.load_with_rows(None, args.steps_m)?;
     let basemap = load_basemap(args.basemap.as_ref())?;
+    let imagery = args.imagery.imagery(args.basemap.as_ref())?;
     let spec = MapSpec {
         kind,
         page,
@@ -133,12 +145,13 @@ pub fn run(args: &RenderArgs) -> anyhow::Result<()> {
         steps: args.steps_m,
         rings_m: None,
     };
-    let layout = render_map(
+    let layout = render_map_with(
         &spec,
         &case.sites,
         &case.incidents,
         &rows,
         &basemap,
+        imagery.as_ref().map(|i| i as &dyn Backdrop),
         &args.output,
     )
     .map_err(usage)?;

@@ -1,8 +1,9 @@
 //! `impactmap report`: the whole report for a case folder.
 
+use super::imagery::ImageryArgs;
 use super::render::load_basemap;
 use clap::Args;
-use impactmap::report::write_report;
+use impactmap::report::write_report_with;
 use std::path::PathBuf;
 
 pub(super) const EXAMPLES: &str = "Examples:
@@ -18,15 +19,19 @@ pub struct ReportArgs {
     /// Output folder: new, empty, or an earlier report (replaced as a whole when the report is complete; anything else is refused).
     #[arg(short, long, value_name = "OUT_DIR")]
     pub output: PathBuf,
-    /// Folder with the overview basemap, or `none`. Default: the bundled basemap of Ukraine.
-    #[arg(long, value_name = "DIR|none")]
+    /// Folder with the overview basemap, or `none`; or imagery under the detail maps (a GeoTIFF, an MBTiles package, a tile folder or a tile URL). Default: the bundled basemap of Ukraine.
+    #[arg(long, value_name = "DIR|none|IMAGE|TILES")]
     pub basemap: Option<PathBuf>,
+    /// Imagery credits (default: case.toml's imagery_source, imagery_date) and tile options.
+    #[command(flatten)]
+    pub imagery: ImageryArgs,
 }
 
 /// Runs the command.
 pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
     let basemap = load_basemap(args.basemap.as_ref())?;
-    let summary = write_report(&args.case_dir, &args.output, &basemap)?;
+    let imagery = args.imagery.imagery(args.basemap.as_ref())?;
+    let summary = write_report_with(&args.case_dir, &args.output, &basemap, imagery.as_ref())?;
     eprintln!(
         "{} incidents, {} sites: wrote {} files into {} (open report.md)",
         summary.incidents,

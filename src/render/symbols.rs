@@ -122,6 +122,8 @@ pub enum LegendKey {
     Notified,
     /// The country border.
     CountryBorder,
+    /// The picture under the map (imagery, tiles): what it is and when it was taken.
+    Backdrop(String),
 }
 
 impl LegendKey {
@@ -146,6 +148,7 @@ impl LegendKey {
             Self::DistanceRange => "Distance: range from the source's figures and assumptions, marker at the stated value".into(),
             Self::DateRange => "Date known only to a week, month or year".into(),
             Self::Notified => "Site coordinates notified (band: the month or period given)".into(),
+            Self::Backdrop(what) => what.clone(),
             Self::CountryBorder => {
                 "Ukraine within its internationally recognised borders (state border and coast)"
                     .into()

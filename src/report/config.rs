@@ -12,6 +12,8 @@
 //! dpi = 200
 //! formats = ["png", "svg"]
 //! timeline = true
+//! imagery_source = "Copernicus Sentinel-2 (CC BY-SA 3.0 IGO)"  # with --basemap IMAGE.tif
+//! imagery_date = "2024-03-02"
 //!
 //! [[maps]]
 //! kind = "detail"     # around one site
@@ -51,6 +53,10 @@ pub struct CaseConfig {
     pub formats: Option<Vec<String>>,
     /// Whether to draw the timeline (default true).
     pub timeline: Option<bool>,
+    /// Who made the imagery under the detail maps and its licence, printed in the credits.
+    pub imagery_source: Option<String>,
+    /// When the imagery under the detail maps was taken, printed in the legend and credits.
+    pub imagery_date: Option<String>,
     /// Maps to draw (default: a detail map per site with incidents, and the country overview).
     pub maps: Option<Vec<MapConfig>>,
 }

@@ -20,6 +20,7 @@ mod markdown;
 pub use config::{CaseConfig, MapConfig};
 pub use manifest::{verify, Manifest, Verification, MANIFEST_NAME};
 
+use crate::imagery::Imagery;
 use crate::io::layers::{write_layer_set, LayerFormat};
 use crate::io::ownership::{check_folder_apart, resolve, OutputClash};
 use crate::io::table::{write_table, TableFormat};
@@ -27,7 +28,7 @@ use crate::io::{self, InputError};
 use crate::layers::{build_layers, LayerOptions};
 use crate::model::{Incident, Site, StepLength};
 use crate::proximity::{self, Options, ProximityRow};
-use crate::render::{self, Basemap, Extent, MapSpec, Page, Paper, TimelineSpec};
+use crate::render::{self, Backdrop, Basemap, Extent, MapSpec, Page, Paper, TimelineSpec};
 use crate::util::atomic::{at, write_atomic, StagingDir};
 use std::path::{Path, PathBuf};
 
@@ -178,6 +179,17 @@ pub fn write_report(
     out_dir: &Path,
     basemap: &Basemap,
 ) -> Result<ReportSummary, ReportError> {
+    write_report_with(case_dir, out_dir, basemap, None)
+}
+
+/// [`write_report`] with imagery or tiles under the detail maps; the credits not given with
+/// the imagery come from `case.toml` (`imagery_source`, `imagery_date`).
+pub fn write_report_with(
+    case_dir: &Path,
+    out_dir: &Path,
+    basemap: &Basemap,
+    imagery: Option<&Imagery>,
+) -> Result<ReportSummary, ReportError> {
     let inputs = case_inputs(case_dir);
     let input_refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
     if case_dir.is_dir() {
@@ -243,6 +255,17 @@ pub fn write_report(
     let maps_dir = root.join("maps");
     std::fs::create_dir_all(&maps_dir).map_err(at("creating the folder", &maps_dir))?;
     let mut drawn = Vec::new();
+    let imagery = imagery.map(|i| Imagery {
+        imagery_source: i
+            .imagery_source
+            .clone()
+            .or_else(|| case.config.imagery_source.clone()),
+        imagery_date: i
+            .imagery_date
+            .clone()
+            .or_else(|| case.config.imagery_date.clone()),
+        ..i.clone()
+    });
     for planned in &maps {
         let spec = MapSpec {
             page,
@@ -255,12 +278,27 @@ pub fn write_report(
             .map(|ext| PathBuf::from("maps").join(format!("{}.{ext}", planned.name)))
             .collect();
         // Drawn once, written in every format.
-        let (scene, layout) =
-            render::build_map(&spec, &case.sites, &case.incidents, &rows, basemap)
-                .map_err(render_error(&files[0]))?;
+        // Imagery under the detail maps only: an overview spans a country.
+        let backdrop = match spec.kind {
+            render::MapKind::Detail { .. } => imagery.as_ref().map(|i| i as &dyn Backdrop),
+            render::MapKind::Overview { .. } => None,
+        };
+        let (scene, layout) = render::build_map_with(
+            &spec,
+            &case.sites,
+            &case.incidents,
+            &rows,
+            basemap,
+            backdrop,
+        )
+        .map_err(render_error(&files[0]))?;
         for rel in &files {
-            render::write_scene(&scene, &root.join(rel)).map_err(render_error(rel))?;
-            summary.files.push(rel.clone());
+            for written in
+                render::write_scene_files(&scene, &root.join(rel)).map_err(render_error(rel))?
+            {
+                let written = written.strip_prefix(&root).unwrap_or(&written);
+                summary.files.push(written.to_path_buf());
+            }
         }
         summary.dropped_labels.extend(
             layout

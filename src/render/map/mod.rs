@@ -22,12 +22,13 @@ pub use layout::{MapLayout, SymbolMark};
 pub use spec::{Extent, MapKind, MapSpec};
 pub use text::{describe_projection, period};
 
+use super::backdrop::Backdrop;
 use super::basemap::Basemap;
 use super::furniture;
 use super::geom::{Pt, Rect};
 use super::labels::{draw_label, DroppedLabel, LabelRequest, PlacedLabel, Placer};
 use super::page::areas;
-use super::scene::{LineStyle, Paint, Scene};
+use super::scene::{Item, LineStyle, Paint, Scene};
 use super::symbols::{draw_marker, LegendKey};
 use super::view::MapView;
 use super::RenderError;
@@ -49,7 +50,20 @@ pub fn render_map(
     basemap: &Basemap,
     out: &Path,
 ) -> Result<MapLayout, RenderError> {
-    let (scene, layout) = build_map(spec, sites, incidents, rows, basemap)?;
+    render_map_with(spec, sites, incidents, rows, basemap, None, out)
+}
+
+/// [`render_map`] over a backdrop (imagery, tiles) when one is given.
+pub fn render_map_with(
+    spec: &MapSpec,
+    sites: &[Site],
+    incidents: &[Incident],
+    rows: &[ProximityRow],
+    basemap: &Basemap,
+    backdrop: Option<&dyn Backdrop>,
+    out: &Path,
+) -> Result<MapLayout, RenderError> {
+    let (scene, layout) = build_map_with(spec, sites, incidents, rows, basemap, backdrop)?;
     super::write_scene(&scene, out)?;
     Ok(layout)
 }
@@ -75,6 +89,8 @@ struct Ctx<'a> {
     /// Scene entries of each distance ring, by its label key (a ring whose label finds no room
     /// is taken out: an unlabelled ring cannot be read).
     ring_entries: Vec<(String, std::ops::Range<usize>)>,
+    /// Credits for the backdrop, printed with the sources.
+    credits: Vec<String>,
 }
 
 /// Builds the map's scene and layout without writing anything.
@@ -84,6 +100,20 @@ pub fn build_map(
     incidents: &[Incident],
     rows: &[ProximityRow],
     basemap: &Basemap,
+) -> Result<(Scene, MapLayout), RenderError> {
+    build_map_with(spec, sites, incidents, rows, basemap, None)
+}
+
+/// [`build_map`] over a backdrop (imagery, tiles) when one is given: the picture replaces the
+/// land colour and the basemap's regions, the legend and credits say what it is, and the lines
+/// drawn over it get a light casing so they stay legible.
+pub fn build_map_with(
+    spec: &MapSpec,
+    sites: &[Site],
+    incidents: &[Incident],
+    rows: &[ProximityRow],
+    basemap: &Basemap,
+    backdrop: Option<&dyn Backdrop>,
 ) -> Result<(Scene, MapLayout), RenderError> {
     let page = spec.page;
     let u = page.px_per_pt();
@@ -105,13 +135,27 @@ pub fn build_map(
         steps_used: false,
         sector_drawn: false,
         ring_entries: Vec::new(),
+        credits: Vec::new(),
     };
+    c.scene.georef = Some(super::Georef {
+        projection: c.view.def,
+        origin: c.view.px_to_xy(super::geom::pt(0.5, 0.5)),
+        m_per_px: c.view.m_per_px,
+    });
     let frame = c.view.frame;
     c.scene.set_clip(Some(frame));
     let half_width_m = frame.width().min(frame.height()) / 2.0 * c.view.m_per_px;
-    let draw_regions = !basemap.is_empty() && half_width_m >= 25_000.0;
+    let draw_regions = backdrop.is_none() && !basemap.is_empty() && half_width_m >= 25_000.0;
     let draw_cities = !basemap.is_empty() && half_width_m >= 5_000.0;
-    if draw_regions {
+    let mut cased_from = None;
+    if let Some(b) = backdrop {
+        let picture = b.picture(&c.view).map_err(RenderError::Backdrop)?;
+        c.scene.fill_rect(frame, Paint::solid(style::LAND));
+        c.scene.push(Item::Image(picture));
+        c.legend.insert(LegendKey::Backdrop(b.legend()));
+        c.credits = b.credits();
+        cased_from = Some(c.scene.entries.len());
+    } else if draw_regions {
         c.scene.fill_rect(frame, Paint::solid(style::OUTSIDE));
         c.draw_basemap(basemap)?;
     } else {
@@ -137,6 +181,9 @@ pub fn build_map(
     let scale = furniture::scale_bar(&mut c.scene, &c.view, u)?;
     let north = furniture::north_arrow(&mut c.scene, &c.view, u)?;
     let (labels, dropped) = c.place_labels(&[scale.rect, north.rect]);
+    if let Some(from) = cased_from {
+        case_lines(&mut c.scene, from, u);
+    }
     c.scene.set_clip(None);
     c.scene
         .stroke_rect(frame, LineStyle::solid(Paint::solid(style::FRAME), 0.7 * u));
@@ -175,6 +222,36 @@ pub fn build_map(
         attribution: panel.attribution,
     };
     Ok((c.scene, layout))
+}
+
+/// Gives every line drawn from entry `from` on a light casing under it (the halo colour,
+/// 1.6 points wider), so rings, bands and links stay legible over imagery.
+fn case_lines(scene: &mut Scene, from: usize, u: f64) {
+    let tail = scene.entries.split_off(from);
+    for e in tail {
+        if let Item::Line {
+            points,
+            closed,
+            style: line,
+        } = &e.item
+        {
+            let casing = LineStyle {
+                paint: Paint::with(style::HALO, 0.8 * line.paint.opacity),
+                width: line.width + 1.6 * u,
+                dash: None,
+                cap: super::scene::Cap::Round,
+            };
+            scene.entries.push(super::scene::Entry {
+                item: Item::Line {
+                    points: points.clone(),
+                    closed: *closed,
+                    style: casing,
+                },
+                clip: e.clip,
+            });
+        }
+        scene.entries.push(e);
+    }
 }
 
 /// What a map's frame shows, as its title and panel describe it.
