@@ -117,27 +117,7 @@ struct Georef {
 
 /// Writes an 8-bit RGB GeoTIFF (strips) with the `tiff` crate.
 fn write_geotiff(path: &Path, w: u32, h: u32, rgb: &[u8], g: &Georef) {
-    let file = std::fs::File::create(path).unwrap();
-    let mut enc = TiffEncoder::new(file).unwrap();
-    let mut img = enc.new_image::<colortype::RGB8>(w, h).unwrap();
-    let t = g.transform;
-    img.encoder()
-        .write_tag(Tag::ModelPixelScaleTag, &[t[1], -t[5], 0.0][..])
-        .unwrap();
-    img.encoder()
-        .write_tag(Tag::ModelTiepointTag, &[0.0, 0.0, 0.0, t[0], t[3], 0.0][..])
-        .unwrap();
-    let (model, key) = if g.geographic { (2, 2048) } else { (1, 3072) };
-    img.encoder()
-        .write_tag(
-            Tag::GeoKeyDirectoryTag,
-            &[
-                1u16, 1, 0, 3, 1024, 0, 1, model, 1025, 0, 1, 1, key, 0, 1, g.epsg,
-            ][..],
-        )
-        .unwrap();
-    img.rows_per_strip(64).unwrap();
-    img.write_data(rgb).unwrap();
+    write_geotiff_as::<colortype::RGB8>(path, w, h, rgb, g);
 }
 
 /// A picture of `w` × `h` ground pixels with a 5 × 5 pixel square mark centred on each of
@@ -842,4 +822,167 @@ fn the_command_line_draws_a_geotiff_under_a_detail_map_with_its_credits() {
     let missing = run(&dir.path().join("missing.tif"));
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("missing.tif"));
+}
+
+/// Writes a GeoTIFF (strips of 64 rows) of one of the `tiff` crate's colour types with the
+/// georeferencing of `g`.
+fn write_geotiff_as<C: colortype::ColorType>(
+    path: &Path,
+    w: u32,
+    h: u32,
+    data: &[C::Inner],
+    g: &Georef,
+) where
+    [C::Inner]: tiff::encoder::TiffValue,
+{
+    let mut enc = TiffEncoder::new(std::fs::File::create(path).unwrap()).unwrap();
+    let mut img = enc.new_image::<C>(w, h).unwrap();
+    let t = g.transform;
+    img.encoder()
+        .write_tag(Tag::ModelPixelScaleTag, &[t[1], -t[5], 0.0][..])
+        .unwrap();
+    img.encoder()
+        .write_tag(Tag::ModelTiepointTag, &[0.0, 0.0, 0.0, t[0], t[3], 0.0][..])
+        .unwrap();
+    let (model, key) = if g.geographic { (2, 2048) } else { (1, 3072) };
+    img.encoder()
+        .write_tag(
+            Tag::GeoKeyDirectoryTag,
+            &[
+                1u16, 1, 0, 3, 1024, 0, 1, model, 1025, 0, 1, 1, key, 0, 1, g.epsg,
+            ][..],
+        )
+        .unwrap();
+    img.rows_per_strip(64).unwrap();
+    img.write_data(data).unwrap();
+}
+
+#[test]
+fn grey_16_bit_and_rgba_images_are_stretched_and_keep_their_transparency() {
+    let dir = tempfile::tempdir().unwrap();
+    let (lon, lat) = (30.49_f64, 50.46_f64);
+    let (w, h) = (800u32, 800u32);
+    let (dlon, dlat) = (1.0 / (111_320.0 * lat.to_radians().cos()), 1.0 / 110_574.0);
+    let g = Georef {
+        transform: [
+            lon - 400.0 * dlon,
+            dlon,
+            0.0,
+            lat + 400.0 * dlat,
+            0.0,
+            -dlat,
+        ],
+        epsg: 4326,
+        geographic: true,
+    };
+    // 12-bit data in 16-bit samples: the west half dark (1000), the east half bright (3000).
+    let grey: Vec<u16> = (0..w * h)
+        .map(|i| if i % w < w / 2 { 1000 } else { 3000 })
+        .collect();
+    let grey_tif = dir.path().join("grey16.tif");
+    write_geotiff_as::<colortype::Gray16>(&grey_tif, w, h, &grey, &g);
+    let (layout, png) = render(
+        dir.path(),
+        "grey16",
+        &one_site(lon, lat),
+        300.0,
+        &Imagery::new(Source::GeoTiff(grey_tif)),
+    )
+    .unwrap();
+    let pic = decode_png(&std::fs::read(png).unwrap());
+    let f = layout.frame;
+    let (west, east) = (
+        pic.pixel(f.x0 + 20.0, f.centre().y + 60.0),
+        pic.pixel(f.x1 - 60.0, f.centre().y + 60.0),
+    );
+    // Stretched from the 2nd to the 98th percentile: black and white, not two dark greys.
+    assert!(west.0 < 10 && west == (west.0, west.0, west.0), "{west:?}");
+    assert!(east.0 > 245 && east == (east.0, east.0, east.0), "{east:?}");
+
+    // RGBA: the northern half transparent shows the map's land colour; the rest is opaque.
+    let rgba: Vec<u8> = (0..w * h)
+        .flat_map(|i| {
+            if i / w < h / 2 {
+                [0, 0, 255, 0]
+            } else {
+                [0, 0, 255, 255]
+            }
+        })
+        .collect();
+    let rgba_tif = dir.path().join("rgba.tif");
+    write_geotiff_as::<colortype::RGBA8>(&rgba_tif, w, h, &rgba, &g);
+    let (layout, png) = render(
+        dir.path(),
+        "rgba",
+        &one_site(lon, lat),
+        300.0,
+        &Imagery::new(Source::GeoTiff(rgba_tif)),
+    )
+    .unwrap();
+    let pic = decode_png(&std::fs::read(png).unwrap());
+    let f = layout.frame;
+    let land = impactmap::style::LAND;
+    assert_eq!(
+        pic.pixel(f.x0 + 60.0, f.y0 + 60.0),
+        (land.0, land.1, land.2)
+    );
+    assert_eq!(pic.pixel(f.x0 + 60.0, f.y1 - 60.0), (0, 0, 255));
+}
+
+#[test]
+fn an_svg_map_embeds_the_picture_and_keeps_every_text_searchable() {
+    let dir = tempfile::tempdir().unwrap();
+    let (lon, lat) = (30.49, 50.46);
+    let (tif, _) = site_geotiff(dir.path(), lon, lat, true);
+    let imagery = Imagery {
+        imagery_source: Some("Test pattern".into()),
+        ..Imagery::new(Source::GeoTiff(tif))
+    };
+    let spec = MapSpec {
+        page: Page::pixels(900, 700, None).unwrap(),
+        ..MapSpec::detail("s1", Some(300.0))
+    };
+    let (scene, layout) = impactmap::render::build_map_with(
+        &spec,
+        &one_site(lon, lat),
+        &[],
+        &[],
+        &Basemap::empty(),
+        Some(&imagery),
+    )
+    .unwrap();
+    let svg = String::from_utf8(
+        impactmap::render::encode(&scene, impactmap::render::Format::Svg).unwrap(),
+    )
+    .unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let image = doc
+        .descendants()
+        .find(|n| n.has_tag_name("image"))
+        .expect("an <image>");
+    let href = image
+        .attribute(("http://www.w3.org/1999/xlink", "href"))
+        .unwrap();
+    assert!(href.starts_with("data:image/png;base64,"));
+    let texts: Vec<&str> = doc
+        .descendants()
+        .filter_map(|n| n.attribute("aria-label"))
+        .collect();
+    let all = texts.join(" ");
+    for t in scene.texts() {
+        assert!(
+            texts.contains(&t.text.as_str()),
+            "`{}` not searchable",
+            t.text
+        );
+    }
+    assert!(all.contains("Image: Test pattern"), "{all}");
+    assert!(
+        layout
+            .legend
+            .iter()
+            .any(|l| l.starts_with("Image: Test pattern, date not given")),
+        "{:?}",
+        layout.legend
+    );
 }
