@@ -986,3 +986,42 @@ fn an_svg_map_embeds_the_picture_and_keeps_every_text_searchable() {
         layout.legend
     );
 }
+
+#[test]
+fn a_report_draws_imagery_under_the_detail_maps_it_covers() {
+    let dir = tempfile::tempdir().unwrap();
+    let (lon, lat) = render_common::KYIV;
+    let (tif, _) = site_geotiff(dir.path(), lon, lat, true);
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("geodata/azerbaijan-missions");
+    let out = dir.path().join("out");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_impactmap"))
+        .arg("report")
+        .arg(&case)
+        .arg("-o")
+        .arg(&out)
+        .arg("--basemap")
+        .arg(&tif)
+        .args([
+            "--imagery-source",
+            "Test pattern",
+            "--imagery-date",
+            "2025-06-01",
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // The Kyiv map shows the pattern's ground; the sites elsewhere keep the land colour.
+    let kyiv = decode_png(&std::fs::read(out.join("maps/detail-az_embassy_kyiv.png")).unwrap());
+    let w = world_file(&out.join("maps/detail-az_embassy_kyiv.png"));
+    assert!(w[0] > 0.0);
+    let ground = (0..kyiv.height)
+        .step_by(7)
+        .flat_map(|y| (0..kyiv.width).step_by(7).map(move |x| (x, y)))
+        .filter(|&(x, y)| {
+            kyiv.pixel(f64::from(x), f64::from(y)) == (GROUND[0], GROUND[1], GROUND[2])
+        })
+        .count();
+    assert!(ground > 1000, "{ground} ground pixels");
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(md.contains("detail-az_embassy_kyiv.png"));
+}

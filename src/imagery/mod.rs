@@ -176,6 +176,14 @@ impl Imagery {
         Ok(())
     }
 
+    /// Whether the imagery has pixels at a WGS84 lon/lat point (tiles cover the world).
+    pub fn covers(&self, lonlat: Coord<f64>) -> bool {
+        match &self.source {
+            Source::GeoTiff(path) => geotiff::covers(path, lonlat),
+            _ => true,
+        }
+    }
+
     /// The georeferenced picture the map's frame needs.
     pub fn image_for(&self, view: &MapView) -> Result<GeoImage, ImageryError> {
         Ok(match &self.source {

@@ -13,6 +13,7 @@
 use crate::imagery::warp::{frame_window, pixels_per_page_pixel};
 use crate::imagery::{Crs, GeoImage, Placement};
 use crate::render::view::MapView;
+use geo_types::Coord;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
@@ -90,6 +91,18 @@ pub fn read_for_view(path: &Path, view: &MapView) -> Result<GeoImage, GeoTiffErr
         ));
     }
     read_window(&mut t, path, place, win)
+}
+
+/// Whether the GeoTIFF has pixels at a WGS84 lon/lat point. A file that cannot be read is
+/// taken to cover it, so that drawing it reports what is wrong.
+pub fn covers(path: &Path, lonlat: Coord<f64>) -> bool {
+    let Ok(mut t) = open(path) else { return true };
+    let (Ok(place), Ok((w, h))) = (placement(&mut t, path), t.dimensions()) else {
+        return true;
+    };
+    place
+        .lonlat_to_pixel(lonlat)
+        .is_none_or(|(u, v)| (0.0..=f64::from(w)).contains(&u) && (0.0..=f64::from(h)).contains(&v))
 }
 
 fn open(path: &Path) -> Result<Tiff, GeoTiffError> {

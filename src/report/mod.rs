@@ -278,9 +278,13 @@ pub fn write_report_with(
             .map(|ext| PathBuf::from("maps").join(format!("{}.{ext}", planned.name)))
             .collect();
         // Drawn once, written in every format.
-        // Imagery under the detail maps only: an overview spans a country.
-        let backdrop = match spec.kind {
-            render::MapKind::Detail { .. } => imagery.as_ref().map(|i| i as &dyn Backdrop),
+        // Imagery under the detail maps whose site it covers: an overview spans a country,
+        // and one image rarely holds every site of a case.
+        let backdrop = match &spec.kind {
+            render::MapKind::Detail { focus, .. } => imagery
+                .as_ref()
+                .filter(|i| site_point(&case.sites, focus).is_none_or(|p| i.covers(p)))
+                .map(|i| i as &dyn Backdrop),
             render::MapKind::Overview { .. } => None,
         };
         let (scene, layout) = render::build_map_with(
@@ -438,6 +442,18 @@ fn formats(case: &Case) -> Result<Vec<String>, ReportError> {
 }
 
 /// A map the report will draw.
+/// A point of site `id` (its first part's first vertex, or its point), lon/lat.
+fn site_point(sites: &[Site], id: &str) -> Option<geo_types::Coord<f64>> {
+    let site = sites.iter().find(|s| s.id == id)?;
+    match &site.geometry {
+        crate::model::SiteGeometry::Point(p) => Some(p.0),
+        g => g
+            .polygons()
+            .first()
+            .and_then(|p| p.exterior().0.first().copied()),
+    }
+}
+
 struct PlannedMap {
     spec: MapSpec,
     name: String,
