@@ -351,6 +351,35 @@ fn gdal_tiles_and_overviews_read_alike_and_gdal_reads_the_maps_world_file() {
         "{pa:?} vs {pb:?}"
     );
 
+    // Read for a view at 10 m per page pixel, the coarsest overview that still has a pixel per
+    // page pixel serves (GDAL made 2× and 4× ones), and only the frame's part of it.
+    let def = ProjectionDef::Stereographic {
+        lon0: lon,
+        lat0: lat,
+    };
+    let frame = impactmap::render::geom::Rect::new(0.0, 0.0, 30.0, 20.0);
+    let view = impactmap::render::view::MapView::new(
+        def,
+        frame,
+        geo_types::coord! { x: 0.0, y: 0.0 },
+        10.0,
+    )
+    .unwrap();
+    let img = impactmap::io::geotiff::read_for_view(&cog, &view).unwrap();
+    assert!(
+        (img.place.transform[1] - 4.0).abs() < 1e-9,
+        "{:?}",
+        img.place.transform
+    );
+    assert!(
+        img.width < 90 && img.height < 70,
+        "{}×{}",
+        img.width,
+        img.height
+    );
+    let full = impactmap::io::geotiff::read_for_view(&tif, &view).unwrap();
+    assert!((full.place.transform[1] - 1.0).abs() < 1e-9);
+
     // GDAL reads the map's world file: its geotransform is the world file's, moved from the
     // top-left pixel's centre to its corner.
     let w = world_file(&png);
