@@ -40,7 +40,16 @@ fn draw(lang: Option<&str>) -> (Scene, MapLayout) {
         page: Page::pixels(1400, 990, None).unwrap(),
         ..MapSpec::detail("nl_embassy", Some(RADIUS_M))
     };
-    build_map_over(&spec, &[site()], &[], &[], &Basemap::empty(), &basemaps).unwrap()
+    build_map_over(
+        &spec,
+        &[site()],
+        &[],
+        &[],
+        &Basemap::empty(),
+        &basemaps,
+        None,
+    )
+    .unwrap()
 }
 
 /// A street of the extract: its name(s) and its nodes, lon/lat.
@@ -363,7 +372,16 @@ fn a_source_that_is_not_a_basemap_is_refused_clearly() {
     std::fs::write(&bad, b"not a pbf").unwrap();
     let basemaps = Basemaps::load(&[BasemapSource::OsmPbf(bad)], None).unwrap();
     let spec = MapSpec::detail("nl_embassy", Some(RADIUS_M));
-    let e = build_map_over(&spec, &[site()], &[], &[], &Basemap::empty(), &basemaps).unwrap_err();
+    let e = build_map_over(
+        &spec,
+        &[site()],
+        &[],
+        &[],
+        &Basemap::empty(),
+        &basemaps,
+        None,
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("bad.osm.pbf"), "{e}");
 }
 
