@@ -41,6 +41,7 @@
 pub mod basemap;
 pub mod error;
 pub mod geodesy;
+pub mod imagery;
 pub mod io;
 pub mod layers;
 pub mod model;

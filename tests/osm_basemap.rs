@@ -40,7 +40,16 @@ fn draw(lang: Option<&str>) -> (Scene, MapLayout) {
         page: Page::pixels(1400, 990, None).unwrap(),
         ..MapSpec::detail("nl_embassy", Some(RADIUS_M))
     };
-    build_map_over(&spec, &[site()], &[], &[], &Basemap::empty(), &basemaps).unwrap()
+    build_map_over(
+        &spec,
+        &[site()],
+        &[],
+        &[],
+        &Basemap::empty(),
+        &basemaps,
+        None,
+    )
+    .unwrap()
 }
 
 /// A street of the extract: its name(s) and its nodes, lon/lat.
@@ -350,9 +359,9 @@ fn report_draws_the_case_basemap_and_credits_it() {
 #[test]
 fn a_source_that_is_not_a_basemap_is_refused_clearly() {
     let dir = tempfile::tempdir().unwrap();
-    let tif = dir.path().join("ortho.tif");
-    std::fs::write(&tif, b"not an image").unwrap();
-    let e = BasemapSource::parse(tif.to_str().unwrap(), Path::new("")).unwrap_err();
+    let notes = dir.path().join("notes.txt");
+    std::fs::write(&notes, b"not a map").unwrap();
+    let e = BasemapSource::parse(notes.to_str().unwrap(), Path::new("")).unwrap_err();
     assert!(e.to_string().contains("is not a basemap source"), "{e}");
     let e = BasemapSource::parse("missing.osm.pbf", dir.path()).unwrap_err();
     assert!(e.to_string().contains("no such file"), "{e}");
@@ -363,7 +372,16 @@ fn a_source_that_is_not_a_basemap_is_refused_clearly() {
     std::fs::write(&bad, b"not a pbf").unwrap();
     let basemaps = Basemaps::load(&[BasemapSource::OsmPbf(bad)], None).unwrap();
     let spec = MapSpec::detail("nl_embassy", Some(RADIUS_M));
-    let e = build_map_over(&spec, &[site()], &[], &[], &Basemap::empty(), &basemaps).unwrap_err();
+    let e = build_map_over(
+        &spec,
+        &[site()],
+        &[],
+        &[],
+        &Basemap::empty(),
+        &basemaps,
+        None,
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("bad.osm.pbf"), "{e}");
 }
 

@@ -1,6 +1,7 @@
 //! The command line: argument definitions, one module per subcommand, each
 //! a thin layer over the library.
 
+mod imagery;
 mod input;
 mod layers;
 mod progress;
@@ -38,13 +39,13 @@ pub enum Command {
     Proximity(ProximityArgs),
     /// The whole report for a case folder: proximity table, QGIS layers, maps, timeline and report.md.
     #[command(after_help = report::EXAMPLES)]
-    Report(ReportArgs),
+    Report(Box<ReportArgs>),
     /// QGIS-ready layers: sites, incidents, links, distance rings and uncertainty, with styles.
     #[command(after_help = layers::EXAMPLES)]
     Layers(LayersArgs),
     /// A report map: a detail map around one site (--focus) or an overview (--extent), as PNG or SVG.
     #[command(after_help = render::EXAMPLES)]
-    Render(RenderArgs),
+    Render(Box<RenderArgs>),
     /// A timeline chart: incidents over time against their distance to the site, as PNG or SVG.
     #[command(after_help = timeline::EXAMPLES)]
     Timeline(TimelineArgs),

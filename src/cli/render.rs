@@ -1,10 +1,13 @@
 //! `impactmap render`: a detail map around a site, or an overview map.
 
+use super::imagery::ImageryArgs;
 use super::{InputArgs, UsageError};
 use clap::Args;
 use impactmap::io::basemap_sources::{BasemapSource, Basemaps};
 use impactmap::model::StepLength;
-use impactmap::render::{render_map_over, Extent, MapKind, MapSpec, Page, Paper, RenderError};
+use impactmap::render::{
+    render_map_over, Backdrop, Extent, MapKind, MapSpec, Page, Paper, RenderError,
+};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -71,7 +74,7 @@ pub struct RenderArgs {
     /// Detail maps: radius shown around the site, metres (default: enough for its incidents).
     #[arg(long, value_name = "M", requires = "focus")]
     pub radius: Option<f64>,
-    /// Overview map of `country` (the country or countries of the sites and incidents) or of a box LON0,LAT0,LON1,LAT1 in degrees (the default when there is no --focus).
+    /// Overview map of `country` (Ukraine) or of a box LON0,LAT0,LON1,LAT1 in degrees (the default when there is no --focus).
     #[arg(
         long,
         value_name = "country|LON0,LAT0,LON1,LAT1",
@@ -87,6 +90,9 @@ pub struct RenderArgs {
     /// Basemaps.
     #[command(flatten)]
     pub basemap: BasemapArgs,
+    /// Imagery credits and tile options.
+    #[command(flatten)]
+    pub imagery: ImageryArgs,
     /// Step length assumption in metres, for distances given in steps.
     #[arg(long, value_name = "MIN,NOMINAL,MAX", default_value = "0.6,0.75,0.9", value_parser = StepLength::parse)]
     pub steps_m: StepLength,
@@ -95,7 +101,7 @@ pub struct RenderArgs {
 /// Basemap options shared by the map commands.
 #[derive(Debug, Clone, Args)]
 pub struct BasemapArgs {
-    /// What to draw under the map, repeatable, drawn in order: `world` (the bundled world basemap; the default), `none`, a folder of basemap GeoJSON files (*outline.geojson, *regions.geojson, *cities.geojson), or an OpenStreetMap extract (.osm.pbf: streets, buildings, water and names under detail maps, read for the map's extent only).
+    /// What to draw under the map, repeatable, drawn in order: `world` (the bundled world basemap: countries, regions, cities, lakes; the default), `none`, a folder of basemap GeoJSON files (*outline.geojson, *regions.geojson, *cities.geojson), an OpenStreetMap extract (.osm.pbf: streets, buildings, water and names under detail maps, read for the map's extent only), or imagery under everything (a GeoTIFF .tif, an .mbtiles package, a {z}/{x}/{y} tile folder, or an https://…/{z}/{x}/{y}.png tile URL; one at most).
     #[arg(long, value_name = "SOURCE")]
     pub basemap: Vec<String>,
     /// Language of street and place names from OpenStreetMap: name:LANG where the extract has it (e.g. uk, en), else name.
@@ -129,7 +135,9 @@ impl BasemapArgs {
 /// Turns drawing errors the user can fix (unknown site, bad format) into usage errors.
 pub(super) fn usage(e: RenderError) -> anyhow::Error {
     match e {
-        RenderError::Spec(_) | RenderError::Format(_) => UsageError(e.to_string()).into(),
+        RenderError::Spec(_) | RenderError::Format(_) | RenderError::Backdrop(_) => {
+            UsageError(e.to_string()).into()
+        }
         e => e.into(),
     }
 }
@@ -153,6 +161,7 @@ pub fn run(args: &RenderArgs) -> anyhow::Result<()> {
     };
     let (case, rows) = args.input.load_with_rows(None, args.steps_m)?;
     let basemaps = args.basemap.load()?;
+    let imagery = args.imagery.imagery(basemaps.imagery.as_ref())?;
     let spec = MapSpec {
         kind,
         page,
@@ -167,6 +176,7 @@ pub fn run(args: &RenderArgs) -> anyhow::Result<()> {
         &rows,
         &basemaps.world,
         &basemaps,
+        imagery.as_ref().map(|i| i as &dyn Backdrop),
         &args.output,
     )
     .map_err(usage)?;

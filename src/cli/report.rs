@@ -1,5 +1,6 @@
 //! `impactmap report`: the whole report for a case folder.
 
+use super::imagery::ImageryArgs;
 use super::render::BasemapArgs;
 use clap::Args;
 use impactmap::io::basemap_sources::Basemaps;
@@ -22,6 +23,9 @@ pub struct ReportArgs {
     /// Basemaps (instead of the case.toml's `basemap`).
     #[command(flatten)]
     pub basemap: BasemapArgs,
+    /// Imagery credits (default: case.toml's imagery_source, imagery_date) and tile options.
+    #[command(flatten)]
+    pub imagery: ImageryArgs,
 }
 
 /// Runs the command.
@@ -38,6 +42,7 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
         &args.output,
         given.as_ref(),
         args.basemap.label_lang.as_deref(),
+        &args.imagery.options(),
     )?;
     eprintln!(
         "{} incidents, {} sites: wrote {} files into {} (open report.md)",

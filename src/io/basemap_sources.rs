@@ -26,10 +26,12 @@ pub enum BasemapSource {
     Folder(PathBuf),
     /// An OpenStreetMap extract (`.osm.pbf`).
     OsmPbf(PathBuf),
+    /// Imagery or tiles: a GeoTIFF, an MBTiles package, a tile folder or a tile URL.
+    Imagery(crate::imagery::Source),
 }
 
 impl BasemapSource {
-    /// Parses `world`, `none`, a folder or an `.osm.pbf` file; a relative path is taken from
+    /// Parses `world`, `none`, a folder, an `.osm.pbf` file or imagery ([`crate::imagery::Source`]); a relative path is taken from
     /// `base` (the case folder for `case.toml`, the working folder on the command line).
     pub fn parse(s: &str, base: &Path) -> Result<Self, BasemapError> {
         match s.trim() {
@@ -37,8 +39,22 @@ impl BasemapSource {
             "none" => return Ok(BasemapSource::None),
             _ => {}
         }
-        let path = base.join(s.trim());
-        let lower = s.trim().to_ascii_lowercase();
+        let t = s.trim();
+        if t.starts_with("http://") || t.starts_with("https://") {
+            if let Some(src) = crate::imagery::Source::recognise(t) {
+                return Ok(BasemapSource::Imagery(src));
+            }
+        }
+        let path = base.join(t);
+        if let Some(src) = path.to_str().and_then(crate::imagery::Source::recognise) {
+            if let crate::imagery::Source::GeoTiff(p) | crate::imagery::Source::MbTiles(p) = &src {
+                if !p.is_file() {
+                    return Err(bad(p, "no such file"));
+                }
+            }
+            return Ok(BasemapSource::Imagery(src));
+        }
+        let lower = t.to_ascii_lowercase();
         if lower.ends_with(".osm.pbf") || lower.ends_with(".pbf") {
             if !path.is_file() {
                 return Err(bad(&path, "no such file"));
@@ -49,7 +65,7 @@ impl BasemapSource {
         } else {
             Err(bad(
                 &path,
-                "is not a basemap source: give `world`, `none`, a folder of basemap GeoJSON files or an OpenStreetMap extract (.osm.pbf)",
+                "is not a basemap source: give `world`, `none`, a folder of basemap GeoJSON files, an OpenStreetMap extract (.osm.pbf), imagery (.tif, .mbtiles, a {z}/{x}/{y} tile folder) or an https://…/{z}/{x}/{y}.png tile URL",
             ))
         }
     }
@@ -68,6 +84,12 @@ impl fmt::Display for BasemapSource {
             BasemapSource::World => f.write_str("world"),
             BasemapSource::None => f.write_str("none"),
             BasemapSource::Folder(p) | BasemapSource::OsmPbf(p) => write!(f, "{}", p.display()),
+            BasemapSource::Imagery(crate::imagery::Source::Xyz(url)) => f.write_str(url),
+            BasemapSource::Imagery(
+                crate::imagery::Source::GeoTiff(p)
+                | crate::imagery::Source::MbTiles(p)
+                | crate::imagery::Source::TileFolder(p),
+            ) => write!(f, "{}", p.display()),
         }
     }
 }
@@ -80,6 +102,8 @@ pub struct Basemaps {
     pub world: Basemap,
     /// OpenStreetMap extracts, in the order given.
     pub extracts: Vec<PathBuf>,
+    /// Imagery or tiles under everything else (one source at most).
+    pub imagery: Option<crate::imagery::Source>,
     /// Language of the names (`name:xx`), when asked for.
     pub label_lang: Option<String>,
 }
@@ -90,6 +114,7 @@ impl Basemaps {
         let mut out = Basemaps {
             world: Basemap::empty(),
             extracts: Vec::new(),
+            imagery: None,
             label_lang: label_lang.map(str::to_string),
         };
         if sources.is_empty() {
@@ -107,6 +132,15 @@ impl Basemaps {
                 BasemapSource::None => {}
                 BasemapSource::Folder(dir) => out.world = basemap::read_dir(dir)?,
                 BasemapSource::OsmPbf(p) => out.extracts.push(p.clone()),
+                BasemapSource::Imagery(src) => {
+                    if out.imagery.is_some() {
+                        return Err(BasemapError::File {
+                            file: s.to_string(),
+                            message: "one imagery or tile source per map: give only one".into(),
+                        });
+                    }
+                    out.imagery = Some(src.clone());
+                }
             }
         }
         Ok(out)

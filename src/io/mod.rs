@@ -8,6 +8,7 @@ pub mod basemap_sources;
 pub mod csv;
 mod error;
 pub mod geojson;
+pub mod geotiff;
 pub mod layers;
 pub mod markdown;
 pub mod osm;
@@ -18,6 +19,7 @@ pub mod table;
 /// Whole text files (the case configuration, read by the report).
 #[cfg(any(feature = "report", test))]
 pub(crate) mod text;
+pub mod tiles;
 pub mod valid;
 
 pub use error::InputError;

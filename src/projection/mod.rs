@@ -110,6 +110,108 @@ impl ProjectionDef {
     }
 }
 
+impl ProjectionDef {
+    /// The projection as ESRI-style WKT 1 on the WGS84 datum, as a `.prj` file holds it
+    /// (UTM with its EPSG code, from the `crs-definitions` tables).
+    pub fn wkt(&self) -> String {
+        const GEOGCS: &str = r#"GEOGCS["GCS_WGS_1984",DATUM["D_WGS_1984",SPHEROID["WGS_1984",6378137.0,298.257223563]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#;
+        let (name, method, params): (String, &str, Vec<(&str, f64)>) = match *self {
+            Self::Utm { zone, north } => {
+                let code = if north { 32600 } else { 32700 } + u16::from(zone);
+                if let Some(def) = crs_definitions::from_code(code) {
+                    return def.wkt.to_string();
+                }
+                let (lon0, y0) = (f64::from(zone) * 6.0 - 183.0, if north { 0.0 } else { 1e7 });
+                let name = format!("WGS_1984_UTM_Zone_{zone}{}", if north { "N" } else { "S" });
+                let p = vec![
+                    ("False_Easting", 500_000.0),
+                    ("False_Northing", y0),
+                    ("Central_Meridian", lon0),
+                    ("Scale_Factor", 0.9996),
+                    ("Latitude_Of_Origin", 0.0),
+                ];
+                (name, "Transverse_Mercator", p)
+            }
+            Self::TransverseMercator { lon0, lat0, k0 } => (
+                "WGS_1984_Transverse_Mercator".into(),
+                "Transverse_Mercator",
+                vec![
+                    ("False_Easting", 0.0),
+                    ("False_Northing", 0.0),
+                    ("Central_Meridian", lon0),
+                    ("Scale_Factor", k0),
+                    ("Latitude_Of_Origin", lat0),
+                ],
+            ),
+            Self::AzimuthalEquidistant { lon0, lat0 } => (
+                "WGS_1984_Azimuthal_Equidistant".into(),
+                "Azimuthal_Equidistant",
+                vec![
+                    ("False_Easting", 0.0),
+                    ("False_Northing", 0.0),
+                    ("Central_Meridian", lon0),
+                    ("Latitude_Of_Origin", lat0),
+                ],
+            ),
+            Self::Stereographic { lon0, lat0 } => (
+                "WGS_1984_Oblique_Stereographic".into(),
+                "Double_Stereographic",
+                vec![
+                    ("False_Easting", 0.0),
+                    ("False_Northing", 0.0),
+                    ("Central_Meridian", lon0),
+                    ("Scale_Factor", 1.0),
+                    ("Latitude_Of_Origin", lat0),
+                ],
+            ),
+            Self::LambertConformalConic {
+                lon0,
+                lat0,
+                lat1,
+                lat2,
+            } => (
+                "WGS_1984_Lambert_Conformal_Conic".into(),
+                "Lambert_Conformal_Conic",
+                vec![
+                    ("False_Easting", 0.0),
+                    ("False_Northing", 0.0),
+                    ("Central_Meridian", lon0),
+                    ("Standard_Parallel_1", lat1),
+                    ("Standard_Parallel_2", lat2),
+                    ("Latitude_Of_Origin", lat0),
+                ],
+            ),
+        };
+        let params: String = params
+            .iter()
+            .map(|(k, v)| format!(r#",PARAMETER["{k}",{v:?}]"#))
+            .collect();
+        format!(r#"PROJCS["{name}",{GEOGCS},PROJECTION["{method}"]{params},UNIT["Meter",1.0]]"#)
+    }
+}
+
+/// The PROJ string of an EPSG code, from the `crs-definitions` tables (`None` if unknown).
+pub fn epsg_proj_string(code: u16) -> Option<&'static str> {
+    crs_definitions::from_code(code).map(|d| d.proj4)
+}
+
+/// A projection from a PROJ string (`+proj=… +ellps=…`): WGS84 lon/lat degrees ⇄ that CRS's
+/// coordinates, with the pure-Rust engine. A geographic CRS (`+proj=longlat`) is not a
+/// projection: check [`is_geographic`] first.
+pub fn from_proj_string(def: &str) -> Result<Box<dyn Projection>, ProjectionError> {
+    let engine = proj4rs_engine::Proj4rsEngine::new(def)?;
+    Ok(Box::new(InDegrees {
+        proj_string: def.to_string(),
+        engine,
+    }))
+}
+
+/// Whether a PROJ string describes geographic longitude/latitude in degrees.
+pub fn is_geographic(def: &str) -> bool {
+    def.split_whitespace()
+        .any(|t| t == "+proj=longlat" || t == "+proj=latlong" || t == "+proj=lonlat")
+}
+
 /// Errors from a projection engine.
 #[derive(Debug, thiserror::Error)]
 pub enum ProjectionError {

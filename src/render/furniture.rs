@@ -381,6 +381,14 @@ fn swatch(scene: &mut Scene, key: &LegendKey, r: &Rect, u: f64) {
                 LineStyle::dashed(Paint::solid(colour), 0.6 * u, 1.6 * u, 1.2 * u),
             );
         }
+        LegendKey::Backdrop(_) => {
+            // A picture's swatch: a little landscape of muted greens and greys.
+            let a = r.inflate(-0.1 * h);
+            scene.fill_rect(a, Paint::solid(style::Rgb(0x8a, 0x95, 0x7b)));
+            let half = Rect::new(a.x0, a.y0, a.centre().x, a.centre().y);
+            scene.fill_rect(half, Paint::solid(style::Rgb(0xb9, 0xb4, 0xa6)));
+            scene.stroke_rect(a, LineStyle::solid(Paint::solid(style::FRAME), 0.5 * u));
+        }
         LegendKey::Weapon(cat) => {
             let (colour, marker) = style::weapon_style(*cat);
             draw_marker(scene, marker, c, 0.9 * h, colour, 0.4 * u);

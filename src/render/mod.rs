@@ -30,6 +30,7 @@
 //! # Ok(()) }
 //! ```
 
+pub mod backdrop;
 pub mod font;
 pub mod furniture;
 pub mod geom;
@@ -45,15 +46,16 @@ pub mod timeline;
 pub mod view;
 
 pub use crate::basemap::Basemap;
+pub use backdrop::Backdrop;
 pub use ground::{Ground, GroundSource};
 pub use map::{
     build_map, build_map_over, render_map, render_map_over, Extent, MapKind, MapLayout, MapSpec,
 };
 pub use page::{Page, Paper};
-pub use scene::Scene;
+pub use scene::{Georef, Raster, Scene};
 pub use timeline::{build_timeline, render_timeline, TimelineLayout, TimelineSpec};
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Errors while drawing or writing a picture.
 #[derive(Debug, thiserror::Error)]
@@ -64,6 +66,9 @@ pub enum RenderError {
     /// The map projection failed.
     #[error(transparent)]
     Projection(#[from] crate::projection::ProjectionError),
+    /// The picture under the map could not be had (imagery, tiles).
+    #[error("{0}")]
+    Backdrop(String),
     /// The output file name has no known picture extension.
     #[error("cannot tell the picture format of `{0}`: end the file name in .png or .svg")]
     Format(String),
@@ -114,11 +119,46 @@ pub fn encode(scene: &Scene, format: Format) -> Result<Vec<u8>, RenderError> {
 }
 
 /// Writes the scene to `path`, format by extension, atomically (a temporary file in the same
-/// folder, then renamed), so a failed run leaves no partial picture.
+/// folder, then renamed), so a failed run leaves no partial picture. A map written as PNG comes
+/// with its world file and projection ([`write_scene_files`]).
 pub fn write_scene(scene: &Scene, path: &Path) -> Result<(), RenderError> {
-    let bytes = encode(scene, Format::from_path(path)?)?;
-    crate::util::atomic::write_bytes(path, &bytes).map_err(|source| RenderError::Io {
-        path: path.display().to_string(),
-        source,
-    })
+    write_scene_files(scene, path).map(|_| ())
+}
+
+/// Writes the scene as [`write_scene`] does and returns the files written: the picture, and for
+/// a map in PNG its world file (`.pgw`: the page's pixels in the map projection's metres) and
+/// its projection (`.prj`, WKT), as QGIS print layouts write them. All are written to
+/// temporary files first and renamed into place only once every one is whole.
+pub fn write_scene_files(scene: &Scene, path: &Path) -> Result<Vec<PathBuf>, RenderError> {
+    use crate::util::atomic::{persist, temp_file_beside};
+    use std::io::Write;
+    let format = Format::from_path(path)?;
+    let mut files = vec![(path.to_path_buf(), encode(scene, format)?)];
+    if let (Format::Png, Some(g)) = (format, &scene.georef) {
+        files.push((path.with_extension("pgw"), world_file(g).into_bytes()));
+        files.push((path.with_extension("prj"), g.projection.wkt().into_bytes()));
+    }
+    let io_err = |path: &Path| {
+        let path = path.display().to_string();
+        move |source| RenderError::Io { path, source }
+    };
+    let mut staged = Vec::new();
+    for (target, bytes) in &files {
+        let mut tmp = temp_file_beside(target, ".tmp").map_err(io_err(target))?;
+        tmp.write_all(bytes)
+            .and_then(|_| tmp.as_file().sync_all())
+            .map_err(io_err(target))?;
+        staged.push((tmp, target));
+    }
+    for (tmp, target) in staged {
+        persist(tmp, target).map_err(io_err(target))?;
+    }
+    Ok(files.into_iter().map(|(p, _)| p).collect())
+}
+
+/// The six lines of a world file: pixel size in x, two rotation terms (0), pixel size in y
+/// (negative: rows go south), and the projected coordinates of the top-left pixel's centre.
+pub fn world_file(g: &scene::Georef) -> String {
+    let m = g.m_per_px;
+    format!("{m}\n0\n0\n{}\n{}\n{}\n", -m, g.origin.x, g.origin.y)
 }

@@ -9,7 +9,7 @@
 
 use super::font;
 use super::geom::{clip_ring, clip_segment, Contour, Pt, Rect, Seg};
-use super::scene::{Cap, Item, LineStyle, Paint, Scene};
+use super::scene::{Cap, Item, LineStyle, Paint, Raster, Scene};
 use super::symbols::{marker_code, marker_rings};
 use crate::style::{Marker, Rgb};
 use std::collections::HashMap;
@@ -199,6 +199,7 @@ impl Painter {
                     mask,
                 );
             }
+            Item::Image(r) => self.draw_image(r, &clip),
             Item::Text(t) => {
                 let contours = font::outline(t);
                 let reach = t.halo.map_or(0.0, |h| h.1 / 2.0) + 1.0;
@@ -213,6 +214,38 @@ impl Painter {
                 self.fill_with_halo(&path, t.paint, t.halo, &clip, b);
             }
         }
+    }
+
+    /// Paints a picture pixel for pixel at its place, inside `clip`.
+    fn draw_image(&mut self, r: &Raster, clip: &Rect) {
+        // tiny-skia blends premultiplied colours.
+        let data: Vec<u8> = r
+            .rgba
+            .chunks_exact(4)
+            .flat_map(|p| {
+                let c = sk::ColorU8::from_rgba(p[0], p[1], p[2], p[3]).premultiply();
+                [c.red(), c.green(), c.blue(), c.alpha()]
+            })
+            .collect();
+        let size = sk::IntSize::from_wh(r.width, r.height);
+        let Some(pixmap) = size.and_then(|s| sk::Pixmap::from_vec(data, s)) else {
+            return;
+        };
+        let b = Rect::new(
+            f64::from(r.x),
+            f64::from(r.y),
+            f64::from(r.x) + f64::from(r.width),
+            f64::from(r.y) + f64::from(r.height),
+        );
+        let mask = clip_mask(&mut self.masks, &self.page, clip, Some(b));
+        self.pixmap.draw_pixmap(
+            r.x,
+            r.y,
+            pixmap.as_ref(),
+            &sk::PixmapPaint::default(),
+            sk::Transform::identity(),
+            mask,
+        );
     }
 
     /// Fills `path` over its halo (a round-joined stroke of the halo's colour and width, at the

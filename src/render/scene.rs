@@ -113,6 +113,43 @@ pub struct Text {
     pub halo: Option<(Rgb, f64)>,
 }
 
+/// An RGBA picture painted pixel for pixel onto the page (imagery under a map).
+#[derive(Clone, PartialEq)]
+pub struct Raster {
+    /// Page position of the picture's top-left corner, whole pixels.
+    pub x: i32,
+    /// Page position of the picture's top-left corner, whole pixels.
+    pub y: i32,
+    /// Width, pixels.
+    pub width: u32,
+    /// Height, pixels.
+    pub height: u32,
+    /// Pixels, straight (not premultiplied) RGBA, row by row from the top.
+    pub rgba: Vec<u8>,
+}
+
+impl std::fmt::Debug for Raster {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Raster {}x{} at ({}, {})",
+            self.width, self.height, self.x, self.y
+        )
+    }
+}
+
+/// Where a page lies on the Earth: the map's projection and the affine step from page pixels
+/// to projected metres (for the PNG's world file and `.prj`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Georef {
+    /// The map projection.
+    pub projection: crate::projection::ProjectionDef,
+    /// Projected metres (easting, northing) at the centre of the top-left pixel.
+    pub origin: geo_types::Coord<f64>,
+    /// Projected metres per pixel (square pixels, north up).
+    pub m_per_px: f64,
+}
+
 /// What can be drawn.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
@@ -148,6 +185,8 @@ pub enum Item {
         /// Halo: colour and total stroke width, pixels (half of it shows outside the shape).
         halo: Option<(Rgb, f64)>,
     },
+    /// A picture, pixel for pixel.
+    Image(Raster),
 }
 
 /// A drawing item and the rectangle it is clipped to (if any).
@@ -172,6 +211,8 @@ pub struct Scene {
     pub background: Rgb,
     /// Items, bottom first.
     pub entries: Vec<Entry>,
+    /// Where the page lies on the Earth, for maps (written beside a PNG as `.pgw` and `.prj`).
+    pub georef: Option<Georef>,
     clip: Option<Rect>,
 }
 
@@ -184,6 +225,7 @@ impl Scene {
             dpi,
             background,
             entries: Vec::new(),
+            georef: None,
             clip: None,
         }
     }

@@ -7,7 +7,7 @@
 
 use super::font;
 use super::geom::{pt, Contour, Rect, Seg};
-use super::scene::{Cap, Item, LineStyle, Paint, Scene, Text, Weight};
+use super::scene::{Cap, Item, LineStyle, Paint, Raster, Scene, Text, Weight};
 use super::symbols::{marker_code, marker_rings};
 use crate::util::xml::escape;
 use std::collections::BTreeSet;
@@ -140,6 +140,7 @@ pub fn to_svg(scene: &Scene) -> String {
                 let _ = writeln!(out, r#"<path d="{d}" fill="none"{}/>"#, stroke_attrs(style));
             }
             Item::Text(t) => write_text(&mut out, t),
+            Item::Image(r) => write_image(&mut out, r),
             Item::Marker {
                 marker,
                 at,
@@ -169,6 +170,27 @@ pub fn to_svg(scene: &Scene) -> String {
     }
     out.push_str("</svg>\n");
     out
+}
+
+/// A picture as an embedded PNG (pixels unscaled, `image-rendering` kept crisp).
+fn write_image(out: &mut String, r: &Raster) {
+    use base64::Engine;
+    let mut png = Vec::new();
+    {
+        let mut enc = png::Encoder::new(&mut png, r.width, r.height);
+        enc.set_color(png::ColorType::Rgba);
+        enc.set_depth(png::BitDepth::Eight);
+        // Writing into a vector of the right size cannot fail.
+        if let Ok(mut w) = enc.write_header() {
+            let _ = w.write_image_data(&r.rgba);
+        }
+    }
+    let data = base64::engine::general_purpose::STANDARD.encode(&png);
+    let _ = writeln!(
+        out,
+        r#"<image x="{}" y="{}" width="{}" height="{}" preserveAspectRatio="none" xlink:href="data:image/png;base64,{data}"/>"#,
+        r.x, r.y, r.width, r.height
+    );
 }
 
 /// Id of a marker shape's definition: shape and size (`m3s29.17`).

@@ -122,6 +122,8 @@ pub enum LegendKey {
     Notified,
     /// The border of the map's own country or countries, named.
     CountryBorder(String),
+    /// The picture under the map (imagery, tiles): what it is and when it was taken.
+    Backdrop(String),
 }
 
 impl LegendKey {
@@ -152,6 +154,7 @@ impl LegendKey {
             Self::Notified => "Site coordinates notified (band: the month or period given)".into(),
             Self::CountryBorder(names) if names.is_empty() => "State border and coast".into(),
             Self::CountryBorder(names) => format!("{names}: state border and coast"),
+            Self::Backdrop(what) => what.clone(),
         }
     }
 }

@@ -14,6 +14,8 @@
 //! timeline = true
 //! basemap = ["world", "kyiv.osm.pbf"]   # drawn in order; paths from the case folder
 //! label_lang = "uk"   # street and place names: name:uk where OpenStreetMap has it
+//! imagery_source = "Copernicus Sentinel-2 (CC BY-SA 3.0 IGO)"  # with --basemap IMAGE.tif
+//! imagery_date = "2024-03-02"
 //!
 //! [[maps]]
 //! kind = "detail"     # around one site
@@ -58,6 +60,10 @@ pub struct CaseConfig {
     pub basemap: Option<Vec<String>>,
     /// Language of street and place names (`name:xx`).
     pub label_lang: Option<String>,
+    /// Who made the imagery under the detail maps and its licence, printed in the credits.
+    pub imagery_source: Option<String>,
+    /// When the imagery under the detail maps was taken, printed in the legend and credits.
+    pub imagery_date: Option<String>,
     /// Maps to draw (default: a detail map per site with incidents, and the country overview).
     pub maps: Option<Vec<MapConfig>>,
 }

@@ -20,6 +20,7 @@ mod markdown;
 pub use config::{CaseConfig, MapConfig};
 pub use manifest::{verify, Manifest, Verification, MANIFEST_NAME};
 
+use crate::imagery::{Imagery, ImageryOptions};
 use crate::io::basemap_sources::{BasemapSource, Basemaps};
 use crate::io::layers::{write_layer_set, LayerFormat};
 use crate::io::ownership::{check_folder_apart, resolve, OutputClash};
@@ -28,7 +29,7 @@ use crate::io::{self, InputError};
 use crate::layers::{build_layers, LayerOptions};
 use crate::model::{Incident, Site, StepLength};
 use crate::proximity::{self, Options, ProximityRow};
-use crate::render::{self, Basemap, Extent, MapSpec, Page, Paper, TimelineSpec};
+use crate::render::{self, Backdrop, Basemap, Extent, MapSpec, Page, Paper, TimelineSpec};
 use crate::util::atomic::{at, write_atomic, StagingDir};
 use std::path::{Path, PathBuf};
 
@@ -196,19 +197,29 @@ pub fn write_report(
     let basemaps = Basemaps {
         world: basemap.clone(),
         extracts: Vec::new(),
+        imagery: None,
         label_lang: None,
     };
-    write_report_over(case_dir, out_dir, Some(&basemaps), None)
+    write_report_over(
+        case_dir,
+        out_dir,
+        Some(&basemaps),
+        None,
+        &ImageryOptions::default(),
+    )
 }
 
 /// Reads the case in `case_dir` and writes the whole report into `out_dir`, drawing the maps
 /// over `basemaps`, or (`None`) over the sources the case's `basemap` key names (paths from
-/// the case folder; default `world`), with `label_lang` or else the case's.
+/// the case folder; default `world`), with `label_lang` or else the case's. Imagery among the
+/// basemaps goes under the detail maps of the sites it covers, credited as `imagery` says, or
+/// else as `case.toml` does (`imagery_source`, `imagery_date`).
 pub fn write_report_over(
     case_dir: &Path,
     out_dir: &Path,
     basemaps: Option<&Basemaps>,
     label_lang: Option<&str>,
+    imagery: &ImageryOptions,
 ) -> Result<ReportSummary, ReportError> {
     let inputs = case_inputs(case_dir);
     let input_refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
@@ -283,6 +294,25 @@ pub fn write_report_over(
     let maps_dir = root.join("maps");
     std::fs::create_dir_all(&maps_dir).map_err(at("creating the folder", &maps_dir))?;
     let mut drawn = Vec::new();
+    let imagery: Option<Imagery> = match basemaps.imagery.clone() {
+        Some(source) => {
+            let options = ImageryOptions {
+                imagery_source: imagery
+                    .imagery_source
+                    .clone()
+                    .or_else(|| case.config.imagery_source.clone()),
+                imagery_date: imagery
+                    .imagery_date
+                    .clone()
+                    .or_else(|| case.config.imagery_date.clone()),
+                ..imagery.clone()
+            };
+            let i = options.imagery(source);
+            i.check().map_err(|m| config_error(&case, "basemap", m))?;
+            Some(i)
+        }
+        None => None,
+    };
     for planned in &maps {
         let spec = MapSpec {
             page,
@@ -295,6 +325,15 @@ pub fn write_report_over(
             .map(|ext| PathBuf::from("maps").join(format!("{}.{ext}", planned.name)))
             .collect();
         // Drawn once, written in every format.
+        // Imagery under the detail maps whose site it covers: an overview spans a country,
+        // and one image rarely holds every site of a case.
+        let backdrop = match &spec.kind {
+            render::MapKind::Detail { focus, .. } => imagery
+                .as_ref()
+                .filter(|i| site_point(&case.sites, focus).is_none_or(|p| i.covers(p)))
+                .map(|i| i as &dyn Backdrop),
+            render::MapKind::Overview { .. } => None,
+        };
         let (scene, layout) = render::build_map_over(
             &spec,
             &case.sites,
@@ -302,11 +341,16 @@ pub fn write_report_over(
             &rows,
             &basemaps.world,
             basemaps,
+            backdrop,
         )
         .map_err(render_error(&files[0]))?;
         for rel in &files {
-            render::write_scene(&scene, &root.join(rel)).map_err(render_error(rel))?;
-            summary.files.push(rel.clone());
+            for written in
+                render::write_scene_files(&scene, &root.join(rel)).map_err(render_error(rel))?
+            {
+                let written = written.strip_prefix(&root).unwrap_or(&written);
+                summary.files.push(written.to_path_buf());
+            }
         }
         summary.dropped_labels.extend(
             layout
@@ -446,6 +490,18 @@ fn formats(case: &Case) -> Result<Vec<String>, ReportError> {
 }
 
 /// A map the report will draw.
+/// A point of site `id` (its first part's first vertex, or its point), lon/lat.
+fn site_point(sites: &[Site], id: &str) -> Option<geo_types::Coord<f64>> {
+    let site = sites.iter().find(|s| s.id == id)?;
+    match &site.geometry {
+        crate::model::SiteGeometry::Point(p) => Some(p.0),
+        g => g
+            .polygons()
+            .first()
+            .and_then(|p| p.exterior().0.first().copied()),
+    }
+}
+
 struct PlannedMap {
     spec: MapSpec,
     name: String,

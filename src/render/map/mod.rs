@@ -25,12 +25,13 @@ pub use spec::{Extent, MapKind, MapSpec};
 pub(crate) use text::thousands;
 pub use text::{describe_projection, period};
 
+use super::backdrop::Backdrop;
 use super::furniture;
 use super::geom::{Pt, Rect};
 use super::ground::GroundSource;
 use super::labels::{draw_label, DroppedLabel, LabelRequest, PlacedLabel, Placer};
 use super::page::areas;
-use super::scene::{LineStyle, Paint, Scene};
+use super::scene::{Item, LineStyle, Paint, Scene};
 use super::symbols::{draw_marker, LegendKey};
 use super::view::MapView;
 use super::RenderError;
@@ -53,11 +54,14 @@ pub fn render_map(
     basemap: &Basemap,
     out: &Path,
 ) -> Result<MapLayout, RenderError> {
-    render_map_over(spec, sites, incidents, rows, basemap, &(), out)
+    render_map_over(spec, sites, incidents, rows, basemap, &(), None, out)
 }
 
 /// Draws the map over the ground `ground` gives for its extent (streets, buildings, … from an
-/// OpenStreetMap extract) and writes it to `out` (PNG or SVG by extension, atomically).
+/// OpenStreetMap extract), with a backdrop (imagery, tiles) under it when one is given, and
+/// writes it to `out` (PNG or SVG by extension, atomically, with a world file beside a PNG).
+// The map's inputs, its three backgrounds and the file: each is needed, none is optional.
+#[allow(clippy::too_many_arguments)]
 pub fn render_map_over(
     spec: &MapSpec,
     sites: &[Site],
@@ -65,9 +69,10 @@ pub fn render_map_over(
     rows: &[ProximityRow],
     basemap: &Basemap,
     ground: &dyn GroundSource,
+    backdrop: Option<&dyn Backdrop>,
     out: &Path,
 ) -> Result<MapLayout, RenderError> {
-    let (scene, layout) = build_map_over(spec, sites, incidents, rows, basemap, ground)?;
+    let (scene, layout) = build_map_over(spec, sites, incidents, rows, basemap, ground, backdrop)?;
     super::write_scene(&scene, out)?;
     Ok(layout)
 }
@@ -99,6 +104,8 @@ struct Ctx<'a> {
     ground_end: usize,
     /// Credits of the ground drawn.
     ground_credits: Vec<String>,
+    /// Credits for the backdrop, printed with the sources.
+    credits: Vec<String>,
 }
 
 /// Builds the map's scene and layout without writing anything.
@@ -109,11 +116,14 @@ pub fn build_map(
     rows: &[ProximityRow],
     basemap: &Basemap,
 ) -> Result<(Scene, MapLayout), RenderError> {
-    build_map_over(spec, sites, incidents, rows, basemap, &())
+    build_map_over(spec, sites, incidents, rows, basemap, &(), None)
 }
 
 /// Builds the map's scene and layout over the ground `ground` gives for its extent (read and
-/// drawn only on maps of at most 10 km either side of the centre), without writing anything.
+/// drawn only on maps of at most 10 km either side of the centre) and over a backdrop (imagery,
+/// tiles) when one is given, without writing anything. A backdrop replaces the land colour and
+/// the basemap's regions, the legend and credits say what it is, and the lines drawn over it get
+/// a light casing so they stay legible.
 pub fn build_map_over(
     spec: &MapSpec,
     sites: &[Site],
@@ -121,6 +131,7 @@ pub fn build_map_over(
     rows: &[ProximityRow],
     basemap: &Basemap,
     ground: &dyn GroundSource,
+    backdrop: Option<&dyn Backdrop>,
 ) -> Result<(Scene, MapLayout), RenderError> {
     let page = spec.page;
     let u = page.px_per_pt();
@@ -156,13 +167,27 @@ pub fn build_map_over(
         streets: Vec::new(),
         ground_end: 0,
         ground_credits: Vec::new(),
+        credits: Vec::new(),
     };
+    c.scene.georef = Some(super::Georef {
+        projection: c.view.def,
+        origin: c.view.px_to_xy(super::geom::pt(0.5, 0.5)),
+        m_per_px: c.view.m_per_px,
+    });
     let frame = c.view.frame;
     c.scene.set_clip(Some(frame));
     let half_width_m = frame.width().min(frame.height()) / 2.0 * c.view.m_per_px;
-    let draw_regions = !basemap.is_empty() && half_width_m >= 25_000.0;
+    let draw_regions = backdrop.is_none() && !basemap.is_empty() && half_width_m >= 25_000.0;
     let draw_cities = !basemap.is_empty() && half_width_m >= 5_000.0;
-    if draw_regions {
+    let mut cased_from = None;
+    if let Some(b) = backdrop {
+        let picture = b.picture(&c.view).map_err(RenderError::Backdrop)?;
+        c.scene.fill_rect(frame, Paint::solid(style::LAND));
+        c.scene.push(Item::Image(picture));
+        c.legend.insert(LegendKey::Backdrop(b.legend()));
+        c.credits = b.credits();
+        cased_from = Some(c.scene.entries.len());
+    } else if draw_regions {
         c.draw_basemap(basemap, &place)?;
     } else {
         c.scene.fill_rect(frame, Paint::solid(style::LAND));
@@ -188,6 +213,9 @@ pub fn build_map_over(
     let scale = furniture::scale_bar(&mut c.scene, &c.view, u)?;
     let north = furniture::north_arrow(&mut c.scene, &c.view, u)?;
     let (labels, dropped) = c.place_labels(&[scale.rect, north.rect]);
+    if let Some(from) = cased_from {
+        case_lines(&mut c.scene, from, u);
+    }
     c.scene.set_clip(None);
     c.scene
         .stroke_rect(frame, LineStyle::solid(Paint::solid(style::FRAME), 0.7 * u));
@@ -235,6 +263,36 @@ pub fn build_map_over(
         inset: panel.inset,
     };
     Ok((c.scene, layout))
+}
+
+/// Gives every line drawn from entry `from` on a light casing under it (the halo colour,
+/// 1.6 points wider), so rings, bands and links stay legible over imagery.
+fn case_lines(scene: &mut Scene, from: usize, u: f64) {
+    let tail = scene.entries.split_off(from);
+    for e in tail {
+        if let Item::Line {
+            points,
+            closed,
+            style: line,
+        } = &e.item
+        {
+            let casing = LineStyle {
+                paint: Paint::with(style::HALO, 0.8 * line.paint.opacity),
+                width: line.width + 1.6 * u,
+                dash: None,
+                cap: super::scene::Cap::Round,
+            };
+            scene.entries.push(super::scene::Entry {
+                item: Item::Line {
+                    points: points.clone(),
+                    closed: *closed,
+                    style: casing,
+                },
+                clip: e.clip,
+            });
+        }
+        scene.entries.push(e);
+    }
 }
 
 /// What a map's frame shows, as its title and panel describe it.

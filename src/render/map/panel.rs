@@ -151,7 +151,7 @@ impl Ctx<'_> {
 
     /// Credits for the basemap (when any of it is drawn) and for OpenStreetMap site data.
     fn attribution(&self, drawn: &Drawn, basemap: &Basemap) -> String {
-        let mut attribution = Vec::new();
+        let mut attribution = self.credits.clone();
         if drawn.regions || drawn.cities || (drawn.focus.is_some() && !basemap.is_empty()) {
             attribution.push(format!("Basemap: {}", basemap.attribution.join("; ")));
         }

@@ -168,7 +168,13 @@ impl Ctx<'_> {
                 "Some incidents are known only to a district or city: the area is shown.".into(),
             );
         }
-        if !small_scale && self.ground_credits.is_empty() {
+        let backdrop = self
+            .legend
+            .iter()
+            .any(|k| matches!(k, LegendKey::Backdrop(_)));
+        if backdrop {
+            notes.push("The picture under the map is placed by its own georeferencing, which may be off by its own accuracy; positions are the sites' recorded coordinates.".into());
+        } else if !small_scale && self.ground_credits.is_empty() {
             notes.push("No street map is drawn: positions are shown relative to the sites' recorded coordinates.".into());
         }
         let noted: Vec<&str> = dropped
