@@ -812,6 +812,9 @@ fn a_beirut_case_gets_an_overview_and_an_inset_of_lebanon() {
         let (x, y) = expected_px(&l, lon, lat);
         assert_eq!(pic.pixel(x, y), rgb(colour), "{what} at ({lon}, {lat})");
     }
+    // Syria's capital is drawn where GeoNames puts it (Damascus, 36.29128° E, 33.5102° N).
+    let (x, y) = expected_px(&l, 36.29128, 33.5102);
+    assert_eq!(pic.pixel(x, y), rgb(style::CITY), "Damascus at {x},{y}");
 
     // The detail map's inset shows Lebanon, with the locator in it.
     let spec = MapSpec {
@@ -869,4 +872,8 @@ fn the_bundled_case_draws_ukraine_with_crimea() {
     }
     // Kyiv is the capital: its label is placed, in bold.
     assert!(l.labels.iter().any(|p| p.key == "city:Kyiv"));
+    // A neighbour's capital is drawn where GeoNames puts it (Chisinau, 28.85938° E, 47.00902° N),
+    // projected independently with proj4rs.
+    let (x, y) = expected_px(&l, 28.85938, 47.00902);
+    assert_eq!(pic.pixel(x, y), rgb(style::CITY), "Chisinau at {x},{y}");
 }

@@ -303,7 +303,7 @@ fn sources(md: &mut String, incidents: &[Incident], sites: &[Site]) {
     }
     let _ = writeln!(
         md,
-        "\nBasemap: Natural Earth (public domain); cities: GeoNames (CC BY 4.0).\n"
+        "\nBasemap: Natural Earth 1:10m, German point-of-view edition (public domain); cities: GeoNames (CC BY 4.0).\n"
     );
 }
 
