@@ -263,6 +263,19 @@ fn a_city_level_point_takes_no_anonymous_building() {
 }
 
 #[test]
+fn a_tag_that_matches_nothing_is_named() {
+    let err = impactmap::io::osm::read_selected(
+        &helsinki(),
+        &["amenity=embasy".parse().unwrap()],
+        &[],
+        &[],
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("no element matches amenity=embasy"), "{err}");
+}
+
+#[test]
 fn proximity_basis_names_the_footprint() {
     let dir = tempfile::tempdir().unwrap();
     let sites = dir.path().join("sites.geojson");

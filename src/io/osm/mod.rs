@@ -119,7 +119,7 @@ pub enum OsmError {
     NothingMatched {
         /// The extract.
         path: PathBuf,
-        /// The filters, as given (`--tag amenity=embasy`).
+        /// The filters, as given (`amenity=embasy`).
         filters: Vec<String>,
         /// Whether exclusions were given.
         excluded: bool,

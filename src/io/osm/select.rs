@@ -24,7 +24,7 @@ pub fn read_selected(
     if read.sites.is_empty() {
         return Err(OsmError::NothingMatched {
             path: path.to_path_buf(),
-            filters: filters.iter().map(|f| format!("--tag {f}")).collect(),
+            filters: filters.iter().map(ToString::to_string).collect(),
             excluded: !exclude.is_empty(),
         });
     }
