@@ -452,75 +452,80 @@ fn check_with_gdal(dir: &Path, layers: &[Layer]) {
             FieldType::DateTime => "DateTime",
         };
 
-        // GeoJSON.
+        // GeoJSON: only a layer with a geometry to draw is written.
         let file = dir.join(format!("{}.geojson", layer.name));
-        let info = ogrinfo(&["-ro", "-so", "-al", file.to_str().unwrap()]);
-        assert!(info.contains("using driver `GeoJSON' successful"), "{info}");
-        assert!(
-            info.contains("GEOGCRS[\"WGS 84\"") && info.contains("ID[\"EPSG\",4326]"),
-            "{}: CRS\n{info}",
-            layer.name
-        );
-        assert!(
-            info.contains(&format!("Feature Count: {}\n", layer.features.len())),
-            "{}: count\n{info}",
-            layer.name
-        );
-        // GDAL infers a GeoJSON layer's geometry type from its features.
-        let want_geom = if has_geometry { geom } else { "Unknown (any)" };
-        assert!(
-            info.contains(&format!("Geometry: {want_geom}\n")),
-            "{}: geometry\n{info}",
-            layer.name
-        );
-        if !layer.features.is_empty() {
-            // A field null in every feature has no type to infer: GDAL reads it as String.
-            let mut want: Vec<(String, String)> = fields
-                .iter()
-                .map(|(n, t)| {
+        if !has_geometry {
+            assert!(!file.exists(), "{}: written without geometry", layer.name);
+        }
+        if has_geometry {
+            let info = ogrinfo(&["-ro", "-so", "-al", file.to_str().unwrap()]);
+            assert!(info.contains("using driver `GeoJSON' successful"), "{info}");
+            assert!(
+                info.contains("GEOGCRS[\"WGS 84\"") && info.contains("ID[\"EPSG\",4326]"),
+                "{}: CRS\n{info}",
+                layer.name
+            );
+            assert!(
+                info.contains(&format!("Feature Count: {}\n", layer.features.len())),
+                "{}: count\n{info}",
+                layer.name
+            );
+            // GDAL infers a GeoJSON layer's geometry type from its features.
+            let want_geom = if has_geometry { geom } else { "Unknown (any)" };
+            assert!(
+                info.contains(&format!("Geometry: {want_geom}\n")),
+                "{}: geometry\n{info}",
+                layer.name
+            );
+            if !layer.features.is_empty() {
+                // A field null in every feature has no type to infer: GDAL reads it as String.
+                let mut want: Vec<(String, String)> = fields
+                    .iter()
+                    .map(|(n, t)| {
+                        (
+                            n.to_string(),
+                            if non_null(n) {
+                                t.to_string()
+                            } else {
+                                "String".into()
+                            },
+                        )
+                    })
+                    .collect();
+                want.extend(extra.iter().map(|(n, t)| {
                     (
-                        n.to_string(),
+                        n.clone(),
                         if non_null(n) {
-                            t.to_string()
+                            gdal_type(*t).into()
                         } else {
                             "String".into()
                         },
                     )
-                })
-                .collect();
-            want.extend(extra.iter().map(|(n, t)| {
-                (
-                    n.clone(),
-                    if non_null(n) {
-                        gdal_type(*t).into()
-                    } else {
-                        "String".into()
-                    },
-                )
-            }));
-            assert_eq!(listed_fields(&info), want, "{}: fields", layer.name);
-        }
-        assert_all_valid(&file, &layer.name, "geometry", "sqlite");
-        let drawn = sql_count(
-            &file,
-            &format!(
-                "SELECT count(*) AS n FROM \"{}\" WHERE geometry IS NOT NULL",
+                }));
+                assert_eq!(listed_fields(&info), want, "{}: fields", layer.name);
+            }
+            assert_all_valid(&file, &layer.name, "geometry", "sqlite");
+            let drawn = sql_count(
+                &file,
+                &format!(
+                    "SELECT count(*) AS n FROM \"{}\" WHERE geometry IS NOT NULL",
+                    layer.name
+                ),
+                Some("sqlite"),
+            );
+            assert_eq!(
+                drawn,
+                layer
+                    .features
+                    .iter()
+                    .filter(|f| f.geometry.is_some())
+                    .count(),
+                "{}: geometries read",
                 layer.name
-            ),
-            Some("sqlite"),
-        );
-        assert_eq!(
-            drawn,
-            layer
-                .features
-                .iter()
-                .filter(|f| f.geometry.is_some())
-                .count(),
-            "{}: geometries read",
-            layer.name
-        );
-        let qml = std::fs::read_to_string(dir.join(format!("{}.qml", layer.name))).unwrap();
-        assert!(qml.contains("<renderer-v2 type="), "{}: style", layer.name);
+            );
+            let qml = std::fs::read_to_string(dir.join(format!("{}.qml", layer.name))).unwrap();
+            assert!(qml.contains("<renderer-v2 type="), "{}: style", layer.name);
+        }
 
         // GeoPackage.
         let info = ogrinfo(&["-ro", "-so", gpkg.to_str().unwrap(), &layer.name]);
@@ -593,15 +598,19 @@ fn bundled_case_layers_read_back_in_gdal() {
     let layers = write_both(dir.path(), &sites, &incidents, &rows, &opts);
     check_with_gdal(dir.path(), &layers);
 
-    // The figures an analyst looks for are in the incidents table.
-    let inc = std::fs::read_to_string(dir.path().join("incidents.geojson")).unwrap();
+    // Every incident of the bundled case is described, none located by a
+    // point: each is drawn once, in incident_areas, and there is no
+    // incidents.geojson (nor links: no point to draw a line from).
+    assert!(!dir.path().join("incidents.geojson").exists());
+    assert!(!dir.path().join("links.geojson").exists());
+    let inc = std::fs::read_to_string(dir.path().join("incident_areas.geojson")).unwrap();
     assert!(
         inc.contains("\"distance_label\":\"26 m (21–32 m)\""),
         "{inc}"
     );
     assert!(inc.contains("\"start_time\":\"2025-11-14T01:00:00+02:00\""));
     // Within and relative incidents have no invented point: their shapes are areas.
-    let areas = std::fs::read_to_string(dir.path().join("incident_areas.geojson")).unwrap();
+    let areas = inc.clone();
     assert_eq!(areas.matches("\"type\":\"Feature\"").count(), 6);
     assert!(
         areas.contains("band 21–32 m around az_embassy_kyiv"),
@@ -616,10 +625,6 @@ fn bundled_case_layers_read_back_in_gdal() {
         kyiv_inside.contains("\"inside\":\"yes\"")
             && kyiv_inside.contains("\"after_notification\":\"yes\"")
     );
-    // No link is drawn for locations without a defined point.
-    assert!(std::fs::read_to_string(dir.path().join("links.geojson"))
-        .unwrap()
-        .ends_with("[\n]}\n"));
 
     // Same input, same bytes, in both formats.
     let again = tempfile::tempdir().unwrap();

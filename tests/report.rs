@@ -39,14 +39,24 @@ fn report_on_the_bundled_case() {
         "maps/detail-az_embassy_kyiv.pgw",
         "maps/detail-az_embassy_kyiv.prj",
         "maps/overview.pgw",
-        "layers/incidents.geojson",
-        "layers/incidents.qml",
+        "layers/incident_areas.geojson",
+        "layers/incident_areas.qml",
         "layers/rings.geojson",
         "layers/layers.gpkg",
         "manifest.json",
     ] {
         assert!(out.join(f).is_file(), "{f} missing");
     }
+    // Layers with no geometry to draw are not written as GeoJSON, and report.md says so.
+    for f in ["incidents", "links", "site_footprints"] {
+        assert!(!out.join(format!("layers/{f}.geojson")).exists(), "{f}");
+    }
+    let md = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        md.contains("Not written as GeoJSON, having no geometry to draw")
+            && md.contains("`links` (no features)"),
+        "{md}"
+    );
     // PNG signature and the page size from case.toml: A4 landscape at 200 dpi.
     let png = std::fs::read(out.join("maps/detail-az_embassy_kyiv.png")).unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");

@@ -28,6 +28,26 @@ pub struct InputArgs {
     /// `amenity=embassy`, `office=diplomatic` (repeat for any of several).
     #[arg(long, value_name = "KEY[=VALUE]", requires = "sites_osm")]
     pub tag: Vec<String>,
+    /// With --sites-osm or --footprints-osm: leave out elements with this tag,
+    /// e.g. `building=no`, `building=entrance` (repeat for several).
+    #[arg(long, value_name = "KEY[=VALUE]")]
+    pub exclude_tag: Vec<String>,
+    /// With --sites-osm: OSM tags to keep as attributes of their own, e.g.
+    /// `name,building,addr:street`; every tag also travels in `osm_tags`, one
+    /// JSON object.
+    #[arg(
+        long,
+        value_name = "KEY,...",
+        value_delimiter = ',',
+        requires = "sites_osm"
+    )]
+    pub osm_attributes: Vec<String>,
+    /// Gives point sites the outline of the OSM building or compound that
+    /// contains them (or the nearest within their position uncertainty,
+    /// preferring embassy, diplomatic or hospital tags or a matching name; an
+    /// `osm_id` property such as `way/123` pins it), from this .osm.pbf extract.
+    #[arg(long, value_name = "FILE")]
+    pub footprints_osm: Option<PathBuf>,
     /// Incidents: GeoJSON FeatureCollection, newline-delimited GeoJSON or RFC 8142
     /// text sequence, or CSV with latitude/longitude columns; `-` reads standard
     /// input as it comes (GeoJSON or CSV, told apart by the first character).
@@ -62,6 +82,7 @@ impl InputArgs {
         [
             self.sites.as_deref(),
             self.sites_osm.as_deref(),
+            self.footprints_osm.as_deref(),
             Some(self.incidents.as_path()),
         ]
         .into_iter()
@@ -87,27 +108,20 @@ impl InputArgs {
     }
 
     /// Reads the sites (GeoJSON, or OpenStreetMap with warnings about skipped
-    /// elements on standard error).
+    /// elements on standard error), and gives point sites their footprints
+    /// when asked.
     pub fn load_sites(&self) -> anyhow::Result<Vec<Site>> {
-        let (sites, name) = match (&self.sites, &self.sites_osm) {
+        let exclude = tag_filters(&self.exclude_tag)?;
+        let (mut sites, name) = match (&self.sites, &self.sites_osm) {
             (_, Some(osm)) => {
-                let filters = self
-                    .tag
-                    .iter()
-                    .map(|t| t.parse::<TagFilter>())
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(|e| UsageError(e.to_string()))?;
-                let read = io::osm::read_sites(osm, &filters).map_err(|e| {
-                    // The reader's message may already start with the path.
-                    let name = osm.display().to_string();
-                    let message = e.to_string();
-                    let message = message
-                        .strip_prefix(&format!("{name}: "))
-                        .unwrap_or(&message);
-                    InputError::file(&name, message)
-                })?;
+                let filters = tag_filters(&self.tag)?;
+                let read = io::osm::read_selected(osm, &filters, &exclude, &self.osm_attributes)
+                    .map_err(|e| e.to_input_error(osm))?;
                 for w in &read.warnings {
                     eprintln!("warning: {}: {w}", osm.display());
+                }
+                for f in &read.unmatched_filters {
+                    eprintln!("warning: {}: no element matches --tag {f}", osm.display());
                 }
                 (read.sites, osm)
             }
@@ -125,6 +139,13 @@ impl InputArgs {
                 "has no features: there is nothing to measure against; check that this is the sites file",
             )
             .into());
+        }
+        if let Some(osm) = &self.footprints_osm {
+            let found = io::osm::footprints::apply_footprints(osm, &mut sites, &exclude)
+                .map_err(|e| e.to_input_error(osm))?;
+            for f in &found {
+                eprintln!("{}: {}", sites[f.site].label(), f.outcome.note());
+            }
         }
         Ok(sites)
     }
@@ -176,6 +197,15 @@ impl InputArgs {
             date: self.date_col.clone(),
         }
     }
+}
+
+/// Parses `--tag`/`--exclude-tag` values.
+fn tag_filters(specs: &[String]) -> Result<Vec<TagFilter>, UsageError> {
+    specs
+        .iter()
+        .map(|t| t.parse::<TagFilter>())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| UsageError(e.to_string()))
 }
 
 /// Reads a GeoJSON sites file, a FeatureCollection memory-mapped rather than

@@ -14,7 +14,8 @@ pub(super) const EXAMPLES: &str = "Examples:
       --format gpkg -o out/
 
 Writes sites, site_footprints, incidents, incident_areas, links, rings and
-uncertainty, each with a QGIS style (.qml beside each .geojson, or in the
+uncertainty, each with a QGIS style (a GeoJSON layer that would hold no
+geometry is left out, and named) (.qml beside each .geojson, or in the
 GeoPackage's layer_styles table). Open them in QGIS by dragging the files
 (or the .gpkg) onto the map: the styles load with them.";
 
@@ -36,9 +37,12 @@ pub struct LayersArgs {
     /// Output folder (created if missing); the layer files replace those of the same name, other files are left alone.
     #[arg(short, long, value_name = "DIR")]
     pub output: PathBuf,
-    /// Ring radii around every site, metres, comma-separated.
+    /// Ring radii around the sites with incidents, metres, comma-separated.
     #[arg(long, value_name = "M,M,...", default_value = "50,100,250,500", value_parser = parse_radii)]
     pub rings: Radii,
+    /// Draw the rings around every site, not only those with incidents.
+    #[arg(long)]
+    pub rings_all_sites: bool,
     /// Link each incident to every site within this many metres (default: only the nearest site).
     #[arg(long, value_name = "M", value_parser = parse_distance)]
     pub max_distance: Option<f64>,
@@ -92,6 +96,7 @@ pub fn run(args: &LayersArgs) -> anyhow::Result<()> {
     let (case, rows) = args.input.load_with_rows(args.max_distance, args.steps_m)?;
     let layer_options = LayerOptions {
         rings_m: args.rings.0.clone(),
+        rings_all_sites: args.rings_all_sites,
         steps: args.steps_m,
         ..LayerOptions::default()
     };
@@ -117,6 +122,12 @@ pub fn run(args: &LayersArgs) -> anyhow::Result<()> {
         } else {
             eprintln!("wrote {} ({n} features, style beside it)", path.display());
         }
+    }
+    for l in &written.left_out {
+        eprintln!(
+            "not written: {}.geojson ({}; QGIS would open it as a table, not a map layer)",
+            l.layer, l.reason
+        );
     }
     Ok(())
 }

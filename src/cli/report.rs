@@ -51,6 +51,12 @@ pub fn run(args: &ReportArgs) -> anyhow::Result<()> {
         summary.files.len(),
         args.output.display()
     );
+    for l in &summary.left_out {
+        eprintln!(
+            "  not written: layers/{}.geojson ({}; QGIS would open it as a table, not a map layer; it is in layers.gpkg)",
+            l.layer, l.reason
+        );
+    }
     for d in &summary.dropped_labels {
         eprintln!("  label left out for lack of room: {d}");
     }

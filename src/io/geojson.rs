@@ -799,6 +799,7 @@ fn site_from_parts<P: Props>(
         address,
         operator,
         position_source,
+        footprint: None,
         properties: props.leftover(KNOWN),
     };
     Ok(Site {

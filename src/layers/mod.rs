@@ -9,10 +9,10 @@
 //! |---|---|---|
 //! | `sites` | Point | site or part: its point, or an interior point of its footprint |
 //! | `site_footprints` | MultiPolygon | site or part given as a polygon |
-//! | `incidents` | Point | incident: the impact point; no geometry when the location is not a point |
+//! | `incidents` | Point | incident located by a point (one whose described location cannot be drawn too, without geometry) |
 //! | `incident_areas` | MultiPolygon | relative, within or area incident: its location materialised |
 //! | `links` | LineString | proximity row with a defined impact point and site point |
-//! | `rings` | MultiPolygon | site and radius: everything within that geodesic distance |
+//! | `rings` | MultiPolygon | site with incidents (or every site, when asked) and radius: everything within that geodesic distance |
 //! | `uncertainty` | MultiPolygon | imprecise point incident or site: its circle or buffer |
 
 mod normalize;
@@ -34,8 +34,10 @@ use geo_types::{Geometry, MultiPolygon};
 /// What to draw and how.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LayerOptions {
-    /// Ring radii around every site, metres.
+    /// Ring radii around sites, metres.
     pub rings_m: Vec<f64>,
+    /// Rings around every site, not only those with incidents (a proximity row).
+    pub rings_all_sites: bool,
     /// Step-length assumption for relative distances given in steps.
     pub steps: StepLength,
     /// Half the opening angle of the sector drawn for a relative location
@@ -48,6 +50,7 @@ impl Default for LayerOptions {
     fn default() -> Self {
         LayerOptions {
             rings_m: vec![50.0, 100.0, 250.0, 500.0],
+            rings_all_sites: false,
             steps: StepLength::default(),
             bearing_half_width_deg: crate::shapes::BEARING_HALF_WIDTH_DEG,
         }
@@ -365,7 +368,7 @@ pub fn build_layers(
     let inc_fields = with_extra(INCIDENT_FIELDS, &inc_extra);
     let mut inc_layer = new_layer(
         "incidents",
-        "Incidents with their proximity figures; the impact point where one is known",
+        "Incidents located by a point, with their proximity figures (described locations are in incident_areas)",
         GeometryType::Point,
         inc_fields.clone(),
     );
@@ -404,10 +407,11 @@ pub fn build_layers(
             }
             _ => match materialise(inc, row, sites, opts) {
                 Some((mp, what)) => {
+                    // Drawn once, where it can be drawn.
                     let mut values = incident_values(inc, row, sites, &what);
                     values.extend(inc_extra.values(&inc.properties));
                     areas.push(Some(Geometry::MultiPolygon(mp)), values);
-                    format!("{what} (in incident_areas)")
+                    continue;
                 }
                 None => "no shape: the location cannot be drawn".to_string(),
             },
@@ -418,7 +422,7 @@ pub fn build_layers(
     }
 
     let links = build_links(sites, incidents, rows);
-    let rings = build_rings(sites, opts);
+    let rings = build_rings(sites, rows, opts);
     vec![
         site_layer,
         footprints,
@@ -484,9 +488,10 @@ fn build_links(sites: &[Site], incidents: &[Incident], rows: &[ProximityRow]) ->
     links
 }
 
-/// Distance rings: for each site (all its parts together) and radius, the
-/// area within that geodesic distance.
-fn build_rings(sites: &[Site], opts: &LayerOptions) -> Layer {
+/// Distance rings: for each site with incidents (all its parts together;
+/// every site with [`LayerOptions::rings_all_sites`]) and radius, the area
+/// within that geodesic distance.
+fn build_rings(sites: &[Site], rows: &[ProximityRow], opts: &LayerOptions) -> Layer {
     let mut rings = Layer::new(
         "rings",
         "Everything within each ring radius of a site (geodesic circles around points, geodesic buffers around footprints)",
@@ -501,10 +506,28 @@ fn build_rings(sites: &[Site], opts: &LayerOptions) -> Layer {
         .collect();
     radii.sort_by(f64::total_cmp);
     radii.dedup();
+    let mut with_incidents = vec![opts.rings_all_sites; sites.len()];
+    for r in rows {
+        if let Some(w) = with_incidents.get_mut(r.site.index()) {
+            *w = true;
+        }
+    }
+    let mut wanted: Vec<&str> = sites
+        .iter()
+        .zip(&with_incidents)
+        .filter(|(_, w)| **w)
+        .map(|(s, _)| s.id.as_str())
+        .collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    // In the order of the sites, each id once.
+    let mut seen = vec![false; wanted.len()];
     let mut ids: Vec<&str> = Vec::new();
     for s in sites {
-        if !ids.contains(&s.id.as_str()) {
-            ids.push(&s.id);
+        if let Ok(k) = wanted.binary_search(&s.id.as_str()) {
+            if !std::mem::replace(&mut seen[k], true) {
+                ids.push(&s.id);
+            }
         }
     }
     for id in ids {
@@ -604,10 +627,16 @@ mod tests {
             site("point", SiteGeometry::Point(c)),
             site("footprint", SiteGeometry::Polygon(fp.clone())),
         ];
-        let opts = LayerOptions {
+        let mut opts = LayerOptions {
             rings_m: vec![10.0, 50.0, 500.0, 5000.0],
             ..LayerOptions::default()
         };
+        // No incidents: no rings, unless asked for around every site.
+        let layers = build_layers(&sites, &[], &[], &opts);
+        assert!(layers
+            .iter()
+            .any(|l| l.name == "rings" && l.features.is_empty()));
+        opts.rings_all_sites = true;
         let layers = build_layers(&sites, &[], &[], &opts);
         let rings = layers.iter().find(|l| l.name == "rings").unwrap();
         assert_eq!(rings.features.len(), 8);

@@ -84,6 +84,10 @@ pub struct SiteDetails {
     pub operator: Option<String>,
     /// Where the position comes from.
     pub position_source: Option<String>,
+    /// How the site got its footprint, or why it stayed a point
+    /// ("footprint: OSM way/123, matched within 12 m of the recorded point"),
+    /// printed in the basis of every figure measured to it.
+    pub footprint: Option<String>,
     /// Every other property of the input feature, kept for outputs.
     pub properties: Map<String, Value>,
 }

@@ -499,6 +499,10 @@ fn basis(
             trim(site.position_uncertainty_m)
         );
     }
+    if let Some(note) = &site.details().footprint {
+        next(&mut out);
+        out.push_str(note);
+    }
     next(&mut out);
     let _ = write!(
         out,

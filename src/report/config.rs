@@ -16,6 +16,12 @@
 //! label_lang = "uk"   # street and place names: name:uk where OpenStreetMap has it
 //! imagery_source = "Copernicus Sentinel-2 (CC BY-SA 3.0 IGO)"  # with --basemap IMAGE.tif
 //! imagery_date = "2024-03-02"
+//! rings_all_sites = false                # rings only around sites with incidents
+//! footprints_osm = "kyiv.osm.pbf"        # outlines for point sites (path relative to the case)
+//! # sites_osm = "helsinki.osm.pbf"       # sites from an extract instead of sites.geojson,
+//! # osm_tags = ["amenity=embassy"]       # with the tags that make a site,
+//! exclude_tags = ["building=no"]         # those that do not,
+//! osm_attributes = ["name", "building"]  # and tags kept as attributes of their own
 //!
 //! [[maps]]
 //! kind = "detail"     # around one site
@@ -66,6 +72,18 @@ pub struct CaseConfig {
     pub imagery_date: Option<String>,
     /// Maps to draw (default: a detail map per site with incidents, and the country overview).
     pub maps: Option<Vec<MapConfig>>,
+    /// Rings around every site, not only those with incidents (default false).
+    pub rings_all_sites: Option<bool>,
+    /// Sites from this OpenStreetMap extract (relative to the case) instead of `sites.geojson`.
+    pub sites_osm: Option<std::path::PathBuf>,
+    /// With `sites_osm`: the tags that make an element a site (`KEY` or `KEY=VALUE`).
+    pub osm_tags: Option<Vec<String>>,
+    /// Elements with any of these tags are not sites nor footprints (`building=no`).
+    pub exclude_tags: Option<Vec<String>>,
+    /// With `sites_osm`: tags kept as attributes of their own (all travel in `osm_tags`).
+    pub osm_attributes: Option<Vec<String>>,
+    /// Footprints for point sites from this OpenStreetMap extract (relative to the case).
+    pub footprints_osm: Option<std::path::PathBuf>,
 }
 
 /// One map in `case.toml`.

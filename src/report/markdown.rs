@@ -1,6 +1,7 @@
 //! `report.md`: the figures, maps and sources of a case, for a reader.
 
 use super::Case;
+use crate::io::layers::LeftOut;
 use crate::io::markdown::{cell, inline, link};
 use crate::io::table::{write_table, TableFormat};
 use crate::model::{Incident, Location, Site, StepLength};
@@ -28,6 +29,7 @@ pub(super) fn report(
     maps: &[DrawnMap],
     timeline: Option<&Path>,
     steps: &StepLength,
+    left_out: &[LeftOut],
 ) -> String {
     let (sites, incidents) = (&case.sites, &case.incidents);
     let mut md = String::new();
@@ -84,7 +86,7 @@ pub(super) fn report(
     method(&mut md, rows, incidents, steps, maps);
     sources(&mut md, incidents, sites);
     ground_credits(&mut md, maps);
-    files(&mut md);
+    files(&mut md, left_out);
     md
 }
 
@@ -301,6 +303,21 @@ fn sources(md: &mut String, incidents: &[Incident], sites: &[Site]) {
             inline(s.position_source().unwrap_or_default())
         );
     }
+    for s in sites {
+        if let Some(note) = &s.details().footprint {
+            let _ = writeln!(md, "- {}: {}", inline(&s.name), inline(note));
+        }
+    }
+    let from_osm = sites.iter().any(|s| {
+        s.position_source() == Some("OpenStreetMap")
+            || s.properties().contains_key("footprint_osm_id")
+    });
+    if from_osm {
+        let _ = writeln!(
+            md,
+            "- Sites and footprints: © OpenStreetMap contributors (ODbL 1.0)"
+        );
+    }
     let _ = writeln!(
         md,
         "\nBasemap: Natural Earth 1:10m, German point-of-view edition (public domain); cities: GeoNames (CC BY 4.0).\n"
@@ -320,7 +337,7 @@ fn ground_credits(md: &mut String, maps: &[DrawnMap]) {
     }
 }
 
-fn files(md: &mut String) {
+fn files(md: &mut String, left_out: &[LeftOut]) {
     let _ = writeln!(md, "## Files\n");
     for (f, what) in [
         ("proximity.csv / .md / .json", "the proximity table"),
@@ -339,5 +356,16 @@ fn files(md: &mut String) {
         ("timeline.png / .svg", "the timeline"),
     ] {
         let _ = writeln!(md, "- `{f}`: {what}");
+    }
+    if !left_out.is_empty() {
+        let named: Vec<String> = left_out
+            .iter()
+            .map(|l| format!("`{}` ({})", l.layer, l.reason))
+            .collect();
+        let _ = writeln!(
+            md,
+            "\nNot written as GeoJSON, having no geometry to draw (QGIS would open such a file as a table without a CRS): {}. The GeoPackage has them, typed and empty.",
+            named.join(", ")
+        );
     }
 }

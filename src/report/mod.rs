@@ -85,6 +85,8 @@ pub struct ReportSummary {
     pub sites: usize,
     /// Labels the maps had to leave out for lack of room, with the map's name.
     pub dropped_labels: Vec<String>,
+    /// GeoJSON layers not written, and why (they are in the GeoPackage).
+    pub left_out: Vec<crate::io::layers::LeftOut>,
 }
 
 /// Everything read from a case folder.
@@ -100,24 +102,33 @@ pub struct Case {
 }
 
 /// The files of the case folder `dir` that [`read_case`] reads: `sites.geojson`,
-/// `incidents.geojson` (or else `incidents.csv`) and `case.toml`, those that exist.
+/// `incidents.geojson` (or else `incidents.csv`), `case.toml`, and the
+/// OpenStreetMap extracts `case.toml` names, those that exist.
 pub fn case_inputs(dir: &Path) -> Vec<PathBuf> {
     let incidents = ["incidents.geojson", "incidents.csv"]
         .into_iter()
         .map(|name| dir.join(name))
         .find(|p| p.exists());
+    let config = std::fs::read_to_string(dir.join("case.toml"))
+        .ok()
+        .and_then(|text| CaseConfig::parse(&text).ok())
+        .unwrap_or_default();
+    let extracts = [config.sites_osm, config.footprints_osm].map(|p| p.map(|p| dir.join(p)));
     [
         Some(dir.join("sites.geojson")),
         incidents,
         Some(dir.join("case.toml")),
     ]
     .into_iter()
+    .chain(extracts)
     .flatten()
     .filter(|p| p.exists())
     .collect()
 }
 
-/// Reads `sites.geojson`, `incidents.geojson` (or `incidents.csv`) and `case.toml` from `dir`.
+/// Reads `sites.geojson` (or the sites of the extract `case.toml` names),
+/// `incidents.geojson` (or `incidents.csv`) and `case.toml` from `dir`, and
+/// gives point sites their footprints when `case.toml` names an extract for them.
 pub fn read_case(dir: &Path) -> Result<Case, ReportError> {
     let name = dir.display().to_string();
     if !dir.is_dir() {
@@ -127,13 +138,15 @@ pub fn read_case(dir: &Path) -> Result<Case, ReportError> {
         )
         .into());
     }
-    let sites_path = dir.join("sites.geojson");
-    if !sites_path.exists() {
-        return Err(
-            InputError::file(&name, "has no sites.geojson: put the protected sites there").into(),
-        );
-    }
-    let sites = io::geojson::read_sites(&sites_path)?;
+    let toml_path = dir.join("case.toml");
+    let config = if toml_path.exists() {
+        let text = io::text::read_text(&toml_path)?;
+        CaseConfig::parse(&text)
+            .map_err(|m| InputError::file(&toml_path.display().to_string(), m))?
+    } else {
+        CaseConfig::default()
+    };
+    let mut sites = read_case_sites(dir, &config)?;
     let incidents = match (dir.join("incidents.geojson"), dir.join("incidents.csv")) {
         (g, _) if g.exists() => io::geojson::read_incidents(&g, &sites)?,
         (_, c) if c.exists() => {
@@ -150,14 +163,12 @@ pub fn read_case(dir: &Path) -> Result<Case, ReportError> {
             return Err(InputError::file(&name, "has no incidents.geojson or incidents.csv").into())
         }
     };
-    let toml_path = dir.join("case.toml");
-    let config = if toml_path.exists() {
-        let text = io::text::read_text(&toml_path)?;
-        CaseConfig::parse(&text)
-            .map_err(|m| InputError::file(&toml_path.display().to_string(), m))?
-    } else {
-        CaseConfig::default()
-    };
+    if let Some(extract) = &config.footprints_osm {
+        let path = dir.join(extract);
+        let exclude = case_filters(dir, "exclude_tags", config.exclude_tags.as_deref())?;
+        io::osm::footprints::apply_footprints(&path, &mut sites, &exclude)
+            .map_err(|e| e.to_input_error(&path))?;
+    }
     Ok(Case {
         sites,
         incidents,
@@ -178,6 +189,60 @@ fn case_basemaps(case: &Case, label_lang: Option<&str>) -> Result<Basemaps, Repo
         .and_then(|s| Basemaps::load(&s, label_lang.or(case.config.label_lang.as_deref())))
         .map_err(|e| config_error(case, "basemap", e.to_string()))?;
     Ok(sources)
+}
+
+/// The sites of a case: from the extract `sites_osm` names, else `sites.geojson`.
+fn read_case_sites(dir: &Path, config: &CaseConfig) -> Result<Vec<Site>, ReportError> {
+    let Some(extract) = &config.sites_osm else {
+        let sites_path = dir.join("sites.geojson");
+        if !sites_path.exists() {
+            return Err(InputError::file(
+                &dir.display().to_string(),
+                "has no sites.geojson: put the protected sites there (or name an extract with sites_osm in case.toml)",
+            )
+            .into());
+        }
+        return Ok(io::geojson::read_sites(&sites_path)?);
+    };
+    let path = dir.join(extract);
+    let tags = case_filters(dir, "osm_tags", config.osm_tags.as_deref())?;
+    if tags.is_empty() {
+        return Err(InputError::at(
+            &dir.join("case.toml").display().to_string(),
+            "case.toml",
+            Some("osm_tags"),
+            "sites_osm needs the tags that make a site, e.g. osm_tags = [\"amenity=embassy\"]",
+        )
+        .into());
+    }
+    let exclude = case_filters(dir, "exclude_tags", config.exclude_tags.as_deref())?;
+    let attributes = config.osm_attributes.clone().unwrap_or_default();
+    let read = io::osm::read_selected(&path, &tags, &exclude, &attributes)
+        .map_err(|e| e.to_input_error(&path))?;
+    Ok(read.sites)
+}
+
+/// Tag filters of a `case.toml` list.
+fn case_filters(
+    dir: &Path,
+    field: &str,
+    specs: Option<&[String]>,
+) -> Result<Vec<io::osm::TagFilter>, ReportError> {
+    specs
+        .unwrap_or_default()
+        .iter()
+        .map(|s| {
+            s.parse().map_err(|_| {
+                InputError::at(
+                    &dir.join("case.toml").display().to_string(),
+                    "case.toml",
+                    Some(field),
+                    format!("{s:?}: expected KEY or KEY=VALUE, e.g. \"building=no\""),
+                )
+                .into()
+            })
+        })
+        .collect()
 }
 
 /// A picture that could not be drawn or written, named by its file in the report.
@@ -275,17 +340,20 @@ pub fn write_report_over(
             .rings_m
             .clone()
             .unwrap_or_else(|| LayerOptions::default().rings_m),
+        rings_all_sites: case.config.rings_all_sites.unwrap_or(false),
         steps,
         ..LayerOptions::default()
     };
     // Built once, written in both formats.
     let layers = build_layers(&case.sites, &case.incidents, &rows, &layer_options);
     for format in [LayerFormat::GeoJson, LayerFormat::GeoPackage] {
-        for (path, _) in write_layer_set(&root.join("layers"), &layers, format)?.files {
+        let written = write_layer_set(&root.join("layers"), &layers, format)?;
+        for (path, _) in written.files {
             summary
                 .files
                 .push(path.strip_prefix(&root).unwrap_or(&path).to_path_buf());
         }
+        summary.left_out.extend(written.left_out);
     }
 
     let page = page(&case)?;
@@ -385,7 +453,14 @@ pub fn write_report_over(
         timeline = Some(files[0].clone());
     }
 
-    let report_md = markdown::report(&case, &rows, &drawn, timeline.as_deref(), &steps);
+    let report_md = markdown::report(
+        &case,
+        &rows,
+        &drawn,
+        timeline.as_deref(),
+        &steps,
+        &summary.left_out,
+    );
     let path = root.join("report.md");
     write_atomic(&path, |w| w.write_all(report_md.as_bytes()))?;
     summary.files.push("report.md".into());

@@ -138,7 +138,7 @@ pub fn location_shape(
             let u = f.position_uncertainty_m;
             if u > 0.0 {
                 let what = if f.polygons.is_empty() {
-                    "site position circle"
+                    POSITION_CIRCLE
                 } else {
                     "site footprint with position uncertainty"
                 };
@@ -202,6 +202,10 @@ pub fn location_shape(
         }
     }
 }
+
+/// What a `within` location's shape is called when the site is a point with
+/// a position uncertainty: the circle of where the site may be.
+pub const POSITION_CIRCLE: &str = "site position circle";
 
 /// "site / part" for a mapped part, else the site id.
 fn label(sites: &[Site], r: &Referent) -> String {

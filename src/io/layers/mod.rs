@@ -62,6 +62,42 @@ pub enum LayersError {
 pub struct Written {
     /// Paths in writing order, with feature counts.
     pub files: Vec<(PathBuf, usize)>,
+    /// GeoJSON layers not written, with why (see [`left_out`]).
+    pub left_out: Vec<LeftOut>,
+}
+
+/// A layer not written as GeoJSON: it would hold no geometry, and QGIS
+/// opens such a file as a table without a CRS instead of a map layer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeftOut {
+    /// The layer's name (`links`).
+    pub layer: String,
+    /// Why, in words ("no features", "2 features, none with a geometry").
+    pub reason: String,
+}
+
+/// The layers [`write_layer_set`] leaves out of a GeoJSON set: those
+/// without a single geometry. A GeoPackage keeps them, typed and empty.
+pub fn left_out(layers: &[Layer]) -> Vec<LeftOut> {
+    layers
+        .iter()
+        .filter(|l| l.features.iter().all(|f| f.geometry.is_none()))
+        .map(|l| LeftOut {
+            layer: l.name.clone(),
+            reason: match l.features.len() {
+                0 => "no features".into(),
+                1 => "its one feature has no geometry".into(),
+                n => format!("{n} features, none with a geometry"),
+            },
+        })
+        .collect()
+}
+
+/// The layers of a GeoJSON set: those with a geometry to draw.
+fn drawable(layers: &[Layer]) -> impl Iterator<Item = &Layer> {
+    layers
+        .iter()
+        .filter(|l| l.features.iter().any(|f| f.geometry.is_some()))
 }
 
 /// Name of the GeoPackage written by [`write_layers`] in GeoPackage format.
@@ -84,8 +120,7 @@ pub fn write_layers(
 /// counts (0 for styles), in writing order.
 pub fn set_files(dir: &Path, layers: &[Layer], format: LayerFormat) -> Vec<(PathBuf, usize)> {
     match format {
-        LayerFormat::GeoJson => layers
-            .iter()
+        LayerFormat::GeoJson => drawable(layers)
             .flat_map(|layer| {
                 [
                     (
@@ -104,7 +139,7 @@ pub fn set_files(dir: &Path, layers: &[Layer], format: LayerFormat) -> Vec<(Path
 }
 
 /// Writes built layers, with their styles, into the folder `dir` (created if
-/// missing), as a set: staged in a temporary folder inside `dir`, then moved
+/// missing), as a set (GeoJSON: without the layers [`left_out`] lists): staged in a temporary folder inside `dir`, then moved
 /// into place once every file is complete.
 pub fn write_layer_set(
     dir: &Path,
@@ -114,9 +149,14 @@ pub fn write_layer_set(
     let staging = StagingDir::new_in(dir, "layers")?;
     let styles: Vec<String> = layers.iter().map(qml::style_for).collect();
     let staged = staging.path();
+    let mut left = Vec::new();
     match format {
         LayerFormat::GeoJson => {
+            left = left_out(layers);
             for (layer, style) in layers.iter().zip(&styles) {
+                if left.iter().any(|l| l.layer == layer.name) {
+                    continue;
+                }
                 let path = staged.join(format!("{}.geojson", layer.name));
                 write_atomic(&path, |mut w| geojson_out::write_layer(&mut w, layer))?;
                 let qml_path = staged.join(format!("{}.qml", layer.name));
@@ -134,6 +174,7 @@ pub fn write_layer_set(
     staging.move_files_into(dir)?;
     Ok(Written {
         files: set_files(dir, layers, format),
+        left_out: left,
     })
 }
 

@@ -16,10 +16,12 @@ use std::fmt::Write as _;
 /// The QGIS version the documents declare.
 pub const QGIS_VERSION: &str = "3.22.0-Białowieża";
 
-/// One symbol layer: class and properties.
+/// One symbol layer: class, properties, and properties computed per
+/// feature (QGIS property name, such as `fillStyle`, and its expression).
 struct SymbolLayer {
     class: &'static str,
     props: Vec<(&'static str, String)>,
+    data_defined: Vec<(&'static str, String)>,
 }
 
 fn write_symbol_layer(out: &mut String, sl: &SymbolLayer, indent: &str) {
@@ -39,6 +41,23 @@ fn write_symbol_layer(out: &mut String, sl: &SymbolLayer, indent: &str) {
     let _ = writeln!(out, "{indent}  </Option>");
     for (k, v) in &sl.props {
         let _ = writeln!(out, "{indent}  <prop k=\"{k}\" v=\"{}\"/>", escape(v));
+    }
+    if !sl.data_defined.is_empty() {
+        let _ = writeln!(
+            out,
+            "{indent}  <data_defined_properties>\n{indent}    <Option type=\"Map\">\n{indent}      <Option name=\"name\" type=\"QString\" value=\"\"/>\n{indent}      <Option name=\"properties\" type=\"Map\">"
+        );
+        for (k, expression) in &sl.data_defined {
+            let _ = writeln!(
+                out,
+                "{indent}        <Option name=\"{k}\" type=\"Map\">\n{indent}          <Option name=\"active\" type=\"bool\" value=\"true\"/>\n{indent}          <Option name=\"expression\" type=\"QString\" value=\"{}\"/>\n{indent}          <Option name=\"type\" type=\"int\" value=\"3\"/>\n{indent}        </Option>",
+                escape(expression)
+            );
+        }
+        let _ = writeln!(
+            out,
+            "{indent}      </Option>\n{indent}      <Option name=\"type\" type=\"QString\" value=\"collection\"/>\n{indent}    </Option>\n{indent}  </data_defined_properties>"
+        );
     }
     let _ = writeln!(out, "{indent}</layer>");
 }
@@ -86,6 +105,7 @@ fn marker(colour: Rgb, shape: style::Marker, size_mm: f64) -> SymbolLayer {
             ("joinstyle", "miter".into()),
             ("scale_method", "diameter".into()),
         ],
+        data_defined: vec![],
     }
 }
 
@@ -107,7 +127,22 @@ fn fill(
             ("outline_width_unit", "MM".into()),
             ("joinstyle", "round".into()),
         ],
+        data_defined: vec![],
     }
+}
+
+/// Where an incident may have happened, as the maps draw it: a band, sector,
+/// footprint or area filled faintly with a dashed edge; an incident "within"
+/// a site known only as a point (its shape the site's position circle)
+/// outlined only, so the bands under it stay visible.
+fn incident_area(colour: Rgb) -> SymbolLayer {
+    let mut symbol = fill(colour, style::INCIDENT_FILL_OPACITY, colour, "dash", 0.5);
+    let circle = format!("\"shape\" LIKE '%{}%'", crate::shapes::POSITION_CIRCLE);
+    symbol.data_defined = vec![
+        ("fillStyle", format!("if({circle}, 'no', 'solid')")),
+        ("outlineStyle", format!("if({circle}, 'solid', 'dash')")),
+    ];
+    symbol
 }
 
 fn line(colour: Rgb, style_name: &str, width_mm: f64) -> SymbolLayer {
@@ -121,6 +156,7 @@ fn line(colour: Rgb, style_name: &str, width_mm: f64) -> SymbolLayer {
             ("capstyle", "round".into()),
             ("joinstyle", "round".into()),
         ],
+        data_defined: vec![],
     }
 }
 
@@ -314,7 +350,7 @@ pub fn style_for(layer: &Layer) -> String {
                     let symbol = if point {
                         marker(c, m, 5.0)
                     } else {
-                        fill(c, style::UNCERTAINTY_OPACITY, c, "dash", 0.5)
+                        incident_area(c)
                     };
                     Category {
                         value: w.as_str().into(),
@@ -327,7 +363,7 @@ pub fn style_for(layer: &Layer) -> String {
             let other = if point {
                 marker(c, m, 5.0)
             } else {
-                fill(c, style::UNCERTAINTY_OPACITY, c, "dash", 0.5)
+                incident_area(c)
             };
             let r = categorized(g, "weapon_category", &cats, vec![other]);
             document(g, &r, None)

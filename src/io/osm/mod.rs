@@ -28,8 +28,12 @@
 //! relations; the nodes those ways use), each decoding blocks in parallel, so
 //! memory grows with what is kept, not with the size of the extract.
 
+pub mod footprints;
 mod ground;
 mod rings;
+mod select;
+
+pub use select::{read_selected, tags_as_one_attribute, TAGS_ATTRIBUTE};
 
 pub use ground::read_ground;
 
@@ -113,6 +117,16 @@ pub enum OsmError {
         "--tag {0:?}: expected KEY or KEY=VALUE, e.g. `--tag building` or `--tag amenity=embassy`"
     )]
     BadTag(String),
+    /// No element matches any filter (or every match is excluded).
+    #[error("{path}: no element matches {}{}: check the key and value against the extract (e.g. `amenity=embassy`, `building`)", filters.join(" or "), if *excluded { " (after --exclude-tag)" } else { "" })]
+    NothingMatched {
+        /// The extract.
+        path: PathBuf,
+        /// The filters, as given (`amenity=embasy`).
+        filters: Vec<String>,
+        /// Whether exclusions were given.
+        excluded: bool,
+    },
     /// No filter was given.
     #[error("no --tag given: say which elements are sites, e.g. `--tag building` or `--tag amenity=embassy`")]
     NoFilter,
@@ -143,6 +157,8 @@ pub struct OsmSites {
     pub sites: Vec<Site>,
     /// Skipped elements, in the same order.
     pub warnings: Vec<OsmWarning>,
+    /// The filters that no site matched, in the order given.
+    pub unmatched_filters: Vec<TagFilter>,
 }
 
 type Tags = Vec<(String, String)>;
@@ -198,11 +214,22 @@ struct Tagged {
 
 /// Reads the sites of an extract that match any of `filters`.
 pub fn read_sites(path: &Path, filters: &[TagFilter]) -> Result<OsmSites, OsmError> {
+    read_sites_excluding(path, filters, &[])
+}
+
+/// Reads the sites of an extract that match any of `filters` and none of
+/// `exclude` (`building=no`, `building=entrance`).
+pub fn read_sites_excluding(
+    path: &Path,
+    filters: &[TagFilter],
+    exclude: &[TagFilter],
+) -> Result<OsmSites, OsmError> {
     if filters.is_empty() {
         return Err(OsmError::NoFilter);
     }
+    let select = Select { filters, exclude };
     let mut tagged = Tagged::default();
-    for block in scan(path, |block| tagged_in(block, filters))? {
+    for block in scan(path, |block| tagged_in(block, &select))? {
         tagged.nodes.extend(block.nodes);
         tagged.ways.extend(block.ways);
         tagged.relations.extend(block.relations);
@@ -231,7 +258,7 @@ pub fn read_sites(path: &Path, filters: &[TagFilter]) -> Result<OsmSites, OsmErr
     let relations: Vec<Matched<Relation>> = tagged
         .relations
         .into_iter()
-        .filter_map(|r| with_outer_tags(r, &members, filters))
+        .filter_map(|r| with_outer_tags(r, &members, &select))
         .collect();
     // The outer ways of an old-style relation gave it their tags: they are
     // its parts, not sites of their own (as in GDAL and libosmium's legacy assembler).
@@ -254,14 +281,7 @@ pub fn read_sites(path: &Path, filters: &[TagFilter]) -> Result<OsmSites, OsmErr
     node_ids.extend(members.iter().flat_map(|w| w.refs.iter().copied()));
     node_ids.sort_unstable();
     node_ids.dedup();
-    let mut coords: Vec<Option<Coord<f64>>> = vec![None; node_ids.len()];
-    if !node_ids.is_empty() {
-        for found in scan(path, |block| nodes_in(block, &node_ids))? {
-            for (i, c) in found {
-                coords[i] = Some(c);
-            }
-        }
-    }
+    let coords = node_positions(path, &node_ids)?;
     let lookup = NodeLookup {
         ids: &node_ids,
         coords: &coords,
@@ -307,7 +327,36 @@ pub fn read_sites(path: &Path, filters: &[TagFilter]) -> Result<OsmSites, OsmErr
             }),
         }
     }
+    out.unmatched_filters = filters
+        .iter()
+        .filter(|f| {
+            !out.sites.iter().any(|s| {
+                s.properties()
+                    .iter()
+                    .any(|(k, v)| v.as_str().is_some_and(|v| f.matches(k, v)))
+            })
+        })
+        .cloned()
+        .collect();
     Ok(out)
+}
+
+/// Which elements are kept: those with a tag that matches a filter and none
+/// that matches an exclusion.
+#[derive(Debug, Clone, Copy)]
+struct Select<'a> {
+    filters: &'a [TagFilter],
+    exclude: &'a [TagFilter],
+}
+
+impl Select<'_> {
+    /// The kind the element gets, if it is kept.
+    fn kind<'t>(&self, tags: impl Iterator<Item = (&'t str, &'t str)> + Clone) -> Option<String> {
+        let excluded = tags
+            .clone()
+            .any(|(k, v)| self.exclude.iter().any(|f| f.matches(k, v)));
+        matching_kind(self.filters, tags).filter(|_| !excluded)
+    }
 }
 
 /// Decodes every data block of the file in parallel and maps it with `f`.
@@ -386,7 +435,7 @@ fn degrees(decimicro_lon: i32, decimicro_lat: i32) -> Coord<f64> {
 }
 
 /// Pass 1: elements whose tags match.
-fn tagged_in(block: &PrimitiveBlock, filters: &[TagFilter]) -> Tagged {
+fn tagged_in(block: &PrimitiveBlock, filters: &Select) -> Tagged {
     let mut t = Tagged::default();
     for group in block.groups() {
         for n in group.dense_nodes() {
@@ -398,7 +447,7 @@ fn tagged_in(block: &PrimitiveBlock, filters: &[TagFilter]) -> Tagged {
             keep_node(&mut t, filters, n.id(), at, n.tags());
         }
         for w in group.ways() {
-            if let Some(kind) = matching_kind(filters, w.tags()) {
+            if let Some(kind) = filters.kind(w.tags()) {
                 let refs: Vec<i64> = w.refs().collect();
                 if refs.len() > 1 && refs.first() == refs.last() {
                     t.ways.push(Matched {
@@ -417,7 +466,7 @@ fn tagged_in(block: &PrimitiveBlock, filters: &[TagFilter]) -> Tagged {
             if !multipolygon {
                 continue;
             }
-            let kind = matching_kind(filters, r.tags());
+            let kind = filters.kind(r.tags());
             let old_style = r.tags().all(|(k, _)| NOT_OWN_TAGS.contains(&k));
             if kind.is_some() || old_style {
                 // osmpbf panics on a member type it does not know (a damaged
@@ -477,12 +526,12 @@ fn catch_quietly<T>(f: impl FnOnce() -> T + std::panic::UnwindSafe) -> Option<T>
 /// Keeps a node if its tags match.
 fn keep_node<'a>(
     t: &mut Tagged,
-    filters: &[TagFilter],
+    filters: &Select,
     id: i64,
     at: Coord<f64>,
     tags: impl Iterator<Item = (&'a str, &'a str)> + Clone,
 ) {
-    if let Some(kind) = matching_kind(filters, tags.clone()) {
+    if let Some(kind) = filters.kind(tags.clone()) {
         t.nodes.push(Matched {
             id,
             kind,
@@ -515,7 +564,7 @@ fn ways_in(block: &PrimitiveBlock, wanted: &[i64]) -> Vec<MemberWay> {
 fn with_outer_tags(
     mut r: Matched<Relation>,
     ways: &[MemberWay],
-    filters: &[TagFilter],
+    filters: &Select,
 ) -> Option<Matched<Relation>> {
     if !r.data.old_style {
         return Some(r);
@@ -532,10 +581,7 @@ fn with_outer_tags(
     }
     common.retain(|(k, _)| r.tags.iter().all(|(own, _)| own != k));
     r.tags.extend(common);
-    let kind = matching_kind(
-        filters,
-        r.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    )?;
+    let kind = filters.kind(r.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
     r.kind = kind;
     Some(r)
 }
@@ -563,6 +609,20 @@ fn nodes_in(block: &PrimitiveBlock, wanted: &[i64]) -> Vec<(usize, Coord<f64>)> 
         }
     }
     found
+}
+
+/// Positions of the nodes `ids` (sorted), by index into it: `None` for a
+/// node not in the extract.
+fn node_positions(path: &Path, ids: &[i64]) -> Result<Vec<Option<Coord<f64>>>, OsmError> {
+    let mut coords = vec![None; ids.len()];
+    if !ids.is_empty() {
+        for found in scan(path, |block| nodes_in(block, ids))? {
+            for (i, c) in found {
+                coords[i] = Some(c);
+            }
+        }
+    }
+    Ok(coords)
 }
 
 /// Node coordinates found in pass 3.
@@ -694,6 +754,7 @@ fn site(id: String, kind: String, tags: Tags, geometry: SiteGeometry) -> Site {
         operator: tag("operator"),
         address,
         position_source: Some("OpenStreetMap".to_string()),
+        footprint: None,
         properties: tags
             .into_iter()
             .map(|(k, v)| (k, Value::String(v)))
