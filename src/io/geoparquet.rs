@@ -19,7 +19,9 @@ use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 use serde_json::{json, Value};
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Whether a file name says Parquet (`.parquet`, `.geoparquet`).
 pub fn is_parquet(path: &Path) -> bool {
@@ -129,13 +131,19 @@ pub fn write_rows(
         "primary_column": "geometry",
         "columns": {"geometry": column},
     });
+    // In the Arrow schema's metadata, which pyarrow reads back, and in the
+    // file's key-value metadata, where GeoParquet readers look.
+    let geo = HashMap::from([("geo".to_string(), geo.to_string())]);
+    let schema = Arc::new(batch.schema().as_ref().clone().with_metadata(geo.clone()));
+    let batch = batch.with_schema(schema.clone()).expect("same fields");
+    let metadata = geo.into_iter().map(|(k, v)| KeyValue::new(k, v)).collect();
     let props = WriterProperties::builder()
         .set_compression(Compression::ZSTD(ZstdLevel::default()))
-        .set_key_value_metadata(Some(vec![KeyValue::new("geo".into(), geo.to_string())]))
+        .set_key_value_metadata(Some(metadata))
         .build();
     let tmp = temp_file_beside(path, ".tmp")?;
     let written = (|| -> parquet::errors::Result<()> {
-        let mut w = ArrowWriter::try_new(tmp.as_file(), batch.schema(), Some(props))?;
+        let mut w = ArrowWriter::try_new(tmp.as_file(), schema, Some(props))?;
         w.write(&batch)?;
         w.close()?;
         Ok(())
