@@ -12,7 +12,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, Args)]
 pub struct InputArgs {
     /// Protected sites: GeoJSON FeatureCollection (Point, Polygon or MultiPolygon
-    /// features), or one Feature per line for .geojsonl/.ndjson/.geojsons names.
+    /// features), or one Feature per line for .geojsonl/.ndjson/.geojsons names,
+    /// or GeoParquet (.parquet, WKB geometries; `id`, `name`, `kind` columns).
     #[arg(
         long,
         value_name = "FILE",
@@ -50,7 +51,8 @@ pub struct InputArgs {
     pub footprints_osm: Option<PathBuf>,
     /// Incidents: GeoJSON FeatureCollection, newline-delimited GeoJSON or RFC 8142
     /// text sequence, or CSV with latitude/longitude columns; `-` reads standard
-    /// input as it comes (GeoJSON or CSV, told apart by the first character).
+    /// input as it comes (GeoJSON or CSV, told apart by the first character);
+    /// or GeoParquet (.parquet: `id`, `date` and WKB Point geometries).
     #[arg(long, value_name = "FILE")]
     pub incidents: PathBuf,
     /// CSV incidents: name of the latitude column (default: latitude, lat or y).
@@ -211,7 +213,7 @@ fn tag_filters(specs: &[String]) -> Result<Vec<TagFilter>, UsageError> {
 /// Reads a GeoJSON sites file, a FeatureCollection memory-mapped rather than
 /// read into memory (see [`map_file`]).
 fn read_geojson_sites(path: &Path) -> Result<Vec<Site>, InputError> {
-    if io::geojson::is_sequence_name(path) {
+    if io::geojson::is_sequence_name(path) || io::geoparquet::is_parquet(path) {
         return read::sites(path);
     }
     let file = io::geojson::open(path)?;

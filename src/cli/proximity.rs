@@ -30,7 +30,7 @@ pub struct ProximityArgs {
     /// Step length assumption in metres, for distances given in steps.
     #[arg(long, value_name = "MIN,NOMINAL,MAX", default_value = "0.6,0.75,0.9", value_parser = StepLength::parse)]
     pub steps_m: StepLength,
-    /// Output file: .csv, .json or .md; `-` or none prints a table on a terminal and CSV in a pipe.
+    /// Output file: .csv, .json, .md or .parquet (GeoParquet, the nearest points as geometry); `-` or none prints a table on a terminal and CSV in a pipe.
     /// CSV rows are written as the incidents are read.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -55,10 +55,13 @@ pub fn run(args: &ProximityArgs) -> anyhow::Result<()> {
         }
     }
     let target = args.output.as_ref().filter(|p| p.as_os_str() != "-");
+    if let Some(path) = target.filter(|p| impactmap::io::geoparquet::is_parquet(p)) {
+        return write_geoparquet(args, path);
+    }
     let format = match target {
         Some(path) => TableFormat::from_path(path).ok_or_else(|| {
             UsageError(format!(
-                "{}: unknown output format: use .csv, .json or .md",
+                "{}: unknown output format: use .csv, .json, .md or .parquet",
                 path.display()
             ))
         })?,
@@ -128,6 +131,15 @@ pub fn run(args: &ProximityArgs) -> anyhow::Result<()> {
     std::mem::forget(engine);
     std::mem::forget(sites);
     result
+}
+
+/// Computes every row, then writes them as GeoParquet to `path` (the
+/// sites' nearest points as geometry).
+fn write_geoparquet(args: &ProximityArgs, path: &Path) -> anyhow::Result<()> {
+    args.input.check_output(path)?;
+    let (case, rows) = args.input.load_with_rows(args.max_distance, args.steps_m)?;
+    impactmap::io::geoparquet::write_rows(path, &rows, &case.sites, &case.incidents)?;
+    Ok(())
 }
 
 /// Reads incidents batch by batch and writes their CSV rows as they come

@@ -149,7 +149,7 @@ pub fn read_sites_from(
 ///
 /// The pairs are hashed and sorted on all cores; only equal hashes are
 /// compared.
-fn check_unique(
+pub(crate) fn check_unique(
     sites: &[Site],
     file: &str,
     feature_id: impl Fn(usize) -> Option<Text>,
@@ -1245,22 +1245,26 @@ fn parse_polygon(ctx: &Ctx, v: &Value, field: &str) -> Result<Polygon<f64>, Inpu
 
 /// A ring needs 4 or more positions, the last repeating the first.
 fn check_ring(ctx: &Ctx, coords: &[Coord<f64>], ring_field: &str) -> Result<(), InputError> {
+    match ring_shape_problem(coords) {
+        Some(problem) => Err(ctx.err(Some(ring_field), problem)),
+        None => Ok(()),
+    }
+}
+
+/// What is wrong with a ring's shape: fewer than 4 positions, or not closed.
+fn ring_shape_problem(coords: &[Coord<f64>]) -> Option<String> {
     if coords.len() < 4 {
-        return Err(ctx.err(
-            Some(ring_field),
-            format!(
-                "a ring needs at least 4 positions (3 corners and the first repeated), found {}",
-                coords.len()
-            ),
+        return Some(format!(
+            "a ring needs at least 4 positions (3 corners and the first repeated), found {}",
+            coords.len()
         ));
     }
     if coords.first() != coords.last() {
-        return Err(ctx.err(
-            Some(ring_field),
-            "ring is not closed: repeat its first position at the end (RFC 7946 §3.1.6)",
-        ));
+        return Some(
+            "ring is not closed: repeat its first position at the end (RFC 7946 §3.1.6)".into(),
+        );
     }
-    Ok(())
+    None
 }
 
 /// A valid polygon from rings of checked positions (exterior first), oriented
@@ -1270,10 +1274,23 @@ fn polygon_from_rings(
     rings: Vec<Vec<Coord<f64>>>,
     field: &str,
 ) -> Result<Polygon<f64>, InputError> {
+    checked_polygon(rings).map_err(|(ring, problem)| match ring {
+        Some(r) => ctx.err(Some(&format!("{field}[{r}]")), problem),
+        None => ctx.err(Some(field), problem),
+    })
+}
+
+/// A valid polygon from rings of positions already in WGS84 range (exterior
+/// first), oriented counter-clockwise with clockwise holes. The error names
+/// the ring at fault (its index), if one is, and what is wrong.
+pub(crate) fn checked_polygon(
+    rings: Vec<Vec<Coord<f64>>>,
+) -> Result<Polygon<f64>, (Option<usize>, String)> {
     for (r, coords) in rings.iter().enumerate() {
-        check_ring(ctx, coords, &format!("{field}[{r}]"))?;
-        if let Some(problem) = crate::geodesy::ring_problem(coords) {
-            return Err(ctx.err(Some(&format!("{field}[{r}]")), problem));
+        if let Some(problem) =
+            ring_shape_problem(coords).or_else(|| crate::geodesy::ring_problem(coords))
+        {
+            return Err((Some(r), problem));
         }
     }
     if rings
@@ -1286,7 +1303,7 @@ fn polygon_from_rings(
             .iter()
             .map(|r| crate::geodesy::unwrapped(r, reference))
             .collect();
-        valid_polygon(ctx, unwrapped, field)?;
+        valid_polygon(unwrapped)?;
         let mut rings = rings.into_iter().map(|mut r| {
             if !crate::geodesy::is_ccw(&r) {
                 r.reverse();
@@ -1302,21 +1319,17 @@ fn polygon_from_rings(
             .collect();
         return Ok(Polygon::new(exterior, holes));
     }
-    valid_polygon(ctx, rings, field)
+    valid_polygon(rings)
 }
 
 /// A valid polygon from closed rings, oriented counter-clockwise with
 /// clockwise holes.
-fn valid_polygon(
-    ctx: &Ctx,
-    rings: Vec<Vec<Coord<f64>>>,
-    field: &str,
-) -> Result<Polygon<f64>, InputError> {
+fn valid_polygon(rings: Vec<Vec<Coord<f64>>>) -> Result<Polygon<f64>, (Option<usize>, String)> {
     let mut rings = rings.into_iter().map(LineString);
     let Some(exterior) = rings.next() else {
-        return Err(ctx.err(
-            Some(field),
-            "a Polygon needs at least one ring (an array of positions)",
+        return Err((
+            None,
+            "a Polygon needs at least one ring (an array of positions)".into(),
         ));
     };
     let mut polygon = Polygon::new(exterior, rings.collect());
@@ -1326,8 +1339,8 @@ fn valid_polygon(
         return Ok(polygon);
     }
     if let Err(problem) = super::valid::check_polygon(&polygon) {
-        return Err(ctx.err(
-            Some(field),
+        return Err((
+            None,
             format!("invalid polygon: {problem} (longitude, latitude); fix the outline (e.g. QGIS \"Fix geometries\" or ST_MakeValid)"),
         ));
     }

@@ -3,11 +3,15 @@
 //! Every reader reports bad input as an [`InputError`] naming the file, the
 //! feature or line, the field, what is wrong and how to fix it.
 
+#[cfg(feature = "arrow")]
+pub mod arrow;
 pub mod basemap;
 pub mod basemap_sources;
 pub mod csv;
 mod error;
 pub mod geojson;
+#[cfg(feature = "geoparquet")]
+pub mod geoparquet;
 pub mod geotiff;
 pub mod layers;
 pub mod markdown;

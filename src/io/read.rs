@@ -28,8 +28,18 @@ use crate::model::{Incident, Site};
 use std::io::{BufRead, Read};
 use std::path::Path;
 
-pub use super::geojson::{parse_sites_bytes as sites_from_bytes, read_sites as sites};
+pub use super::geojson::parse_sites_bytes as sites_from_bytes;
 pub use super::osm::{read_sites as osm_sites, OsmError, OsmSites, TagFilter};
+
+/// Reads the sites of the file at `path`: GeoJSON, or GeoParquet for a
+/// `.parquet` name (with the `geoparquet` feature).
+pub fn sites(path: &Path) -> Result<Vec<Site>, InputError> {
+    #[cfg(feature = "geoparquet")]
+    if super::geoparquet::is_parquet(path) {
+        return super::geoparquet::read_sites(path);
+    }
+    geojson::read_sites(path)
+}
 
 /// How an incidents input is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,6 +98,11 @@ pub fn for_each_incident_batch<E: From<InputError>>(
     columns: &CsvColumns,
     f: impl FnMut(Vec<Incident>) -> Result<(), E>,
 ) -> Result<(), E> {
+    #[cfg(feature = "geoparquet")]
+    if super::geoparquet::is_parquet(path) {
+        let mut f = f;
+        return f(super::geoparquet::read_incidents(path)?);
+    }
     let name = path.display().to_string();
     let format = IncidentFormat::from_path(path).ok_or_else(|| {
         InputError::file(

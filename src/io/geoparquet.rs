@@ -1,0 +1,189 @@
+//! GeoParquet 1.0/1.1 in and out (feature `geoparquet`): sites and
+//! incidents from `.parquet` files with WKB geometries in WGS84 lon/lat (as
+//! GeoPandas, DuckDB and GDAL write them), and the proximity table with the
+//! sites' nearest points as geometry.
+//!
+//! The columns are those of [`super::arrow`]. A file without GeoParquet
+//! metadata is read when it has a WKB `geometry` column. Only the WKB
+//! encoding is read: a file in a native GeoArrow encoding is refused with the
+//! way to rewrite it.
+
+use super::{arrow, InputError};
+use crate::model::{Incident, Site};
+use crate::proximity::ProximityRow;
+use crate::util::atomic::{at, persist, temp_file_beside};
+use arrow_array::RecordBatch;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::arrow::ArrowWriter;
+use parquet::basic::{Compression, ZstdLevel};
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::WriterProperties;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Whether a file name says Parquet (`.parquet`, `.geoparquet`).
+pub fn is_parquet(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "parquet" | "geoparquet"))
+}
+
+/// Reads the sites of a GeoParquet file.
+pub fn read_sites(path: &Path) -> Result<Vec<Site>, InputError> {
+    let (batches, geometry) = read_batches(path)?;
+    arrow::sites(&batches, Some(&geometry), &path.display().to_string())
+}
+
+/// Reads the incidents (impact points) of a GeoParquet file.
+pub fn read_incidents(path: &Path) -> Result<Vec<Incident>, InputError> {
+    let (batches, geometry) = read_batches(path)?;
+    arrow::incidents(&batches, Some(&geometry), &path.display().to_string())
+}
+
+/// A file's record batches and the name of its primary geometry column,
+/// checked to be WKB in WGS84 lon/lat.
+pub fn read_batches(path: &Path) -> Result<(Vec<RecordBatch>, String), InputError> {
+    let name = path.display().to_string();
+    let bad = |m: String| InputError::file(&name, m);
+    let file = super::geojson::open(path)?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(|e| bad(format!("is not a readable Parquet file ({e})")))?;
+    let geo = builder
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .and_then(|kv| kv.iter().find(|kv| kv.key == "geo"))
+        .and_then(|kv| kv.value.clone());
+    let geometry = match geo {
+        None => "geometry".to_string(),
+        Some(text) => {
+            let geo: Value = serde_json::from_str(&text)
+                .map_err(|e| bad(format!("its GeoParquet metadata is not JSON ({e})")))?;
+            primary_column(&geo).map_err(bad)?
+        }
+    };
+    let reader = builder
+        .build()
+        .map_err(|e| bad(format!("cannot be read ({e})")))?;
+    let batches = reader
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| bad(format!("cannot be read ({e})")))?;
+    Ok((batches, geometry))
+}
+
+/// The primary geometry column of GeoParquet metadata, checked: WKB encoding,
+/// lon/lat on WGS84 (no `crs`, or OGC:CRS84 / EPSG:4326).
+fn primary_column(geo: &Value) -> Result<String, String> {
+    let column = geo["primary_column"]
+        .as_str()
+        .ok_or("its GeoParquet metadata names no primary_column")?;
+    let meta = &geo["columns"][column];
+    match meta["encoding"].as_str() {
+        Some(e) if e.eq_ignore_ascii_case("wkb") => {}
+        Some(e) => {
+            return Err(format!(
+                "geometry column `{column}` is in the {e} encoding: write it as WKB \
+                 (GeoPandas: to_parquet(..., geometry_encoding=\"WKB\"))"
+            ))
+        }
+        None => return Err(format!("geometry column `{column}` has no encoding")),
+    }
+    let crs = &meta["crs"];
+    let id = (crs["id"]["authority"].as_str(), &crs["id"]["code"]);
+    let wgs84 = match id {
+        _ if crs.is_null() => true,
+        (Some("OGC"), Value::String(c)) => c == "CRS84",
+        (Some("EPSG"), c) => c.as_u64() == Some(4326) || c.as_str() == Some("4326"),
+        _ => false,
+    };
+    if !wgs84 {
+        let named = crs["name"].as_str().unwrap_or("another CRS");
+        return Err(format!(
+            "geometry column `{column}` is in {named}: reproject to WGS84 lon/lat (EPSG:4326)"
+        ));
+    }
+    Ok(column.to_string())
+}
+
+/// Writes the proximity table (see [`arrow::rows_batch`]) to `path` as
+/// GeoParquet 1.1 (zstd), atomically: the sites' nearest points as the WKB
+/// `geometry` column in WGS84 lon/lat, with its bounding box.
+pub fn write_rows(
+    path: &Path,
+    rows: &[ProximityRow],
+    sites: &[Site],
+    incidents: &[Incident],
+) -> std::io::Result<()> {
+    let batch = arrow::rows_batch(rows, sites, incidents);
+    let points = rows.iter().filter_map(|r| r.nearest);
+    let bbox = points.fold(None, |b: Option<[f64; 4]>, p| {
+        let [x0, y0, x1, y1] = b.unwrap_or([p.x(), p.y(), p.x(), p.y()]);
+        Some([x0.min(p.x()), y0.min(p.y()), x1.max(p.x()), y1.max(p.y())])
+    });
+    let mut column = json!({"encoding": "WKB", "geometry_types": ["Point"]});
+    if let Some(b) = bbox {
+        column["bbox"] = json!(b);
+    }
+    let geo = json!({
+        "version": "1.1.0",
+        "primary_column": "geometry",
+        "columns": {"geometry": column},
+    });
+    // In the Arrow schema's metadata, which pyarrow reads back, and in the
+    // file's key-value metadata, where GeoParquet readers look.
+    let geo = HashMap::from([("geo".to_string(), geo.to_string())]);
+    let schema = Arc::new(batch.schema().as_ref().clone().with_metadata(geo.clone()));
+    let batch = batch.with_schema(schema.clone()).expect("same fields");
+    let metadata = geo.into_iter().map(|(k, v)| KeyValue::new(k, v)).collect();
+    let props = WriterProperties::builder()
+        .set_compression(Compression::ZSTD(ZstdLevel::default()))
+        .set_key_value_metadata(Some(metadata))
+        .build();
+    let tmp = temp_file_beside(path, ".tmp")?;
+    let written = (|| -> parquet::errors::Result<()> {
+        let mut w = ArrowWriter::try_new(tmp.as_file(), schema, Some(props))?;
+        w.write(&batch)?;
+        w.close()?;
+        Ok(())
+    })();
+    written
+        .map_err(std::io::Error::other)
+        .map_err(at("writing", path))?;
+    tmp.as_file().sync_all().map_err(at("writing", path))?;
+    persist(tmp, path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(column: Value) -> Value {
+        json!({"version": "1.1.0", "primary_column": "geom", "columns": {"geom": column}})
+    }
+
+    #[test]
+    fn wkb_in_wgs84_is_accepted_with_or_without_a_crs() {
+        let crs84 = json!({"id": {"authority": "OGC", "code": "CRS84"}});
+        let epsg = json!({"id": {"authority": "EPSG", "code": 4326}});
+        for crs in [Value::Null, crs84, epsg] {
+            let m = meta(json!({"encoding": "WKB", "geometry_types": [], "crs": crs}));
+            assert_eq!(primary_column(&m).unwrap(), "geom");
+        }
+    }
+
+    #[test]
+    fn native_encodings_and_projected_crs_are_refused_with_the_fix() {
+        let native = meta(json!({"encoding": "point", "geometry_types": ["Point"]}));
+        assert!(primary_column(&native)
+            .unwrap_err()
+            .contains("write it as WKB"));
+        let utm =
+            json!({"name": "WGS 84 / UTM zone 36N", "id": {"authority": "EPSG", "code": 32636}});
+        let projected = meta(json!({"encoding": "WKB", "crs": utm}));
+        let e = primary_column(&projected).unwrap_err();
+        assert!(e.contains("UTM zone 36N") && e.contains("reproject"), "{e}");
+        assert!(primary_column(&json!({"version": "1.0.0"})).is_err());
+    }
+}
