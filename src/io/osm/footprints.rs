@@ -23,8 +23,8 @@
 //! buildings near the sites, not with the extract.
 
 use super::{
-    degrees, find_way, owned, relation_polygons, rings, scan, with_outer_tags, Member, MemberWay,
-    NodeLookup, OsmError, Relation, TagFilter, NOT_OWN_TAGS,
+    find_way, for_each_node, owned, relation_polygons, rings, scan, with_outer_tags, Member,
+    MemberWay, NodeLookup, OsmError, Relation, TagFilter, NOT_OWN_TAGS,
 };
 use crate::geodesy::{point_to_multipolygon, point_to_polygon};
 use crate::model::{Site, SiteGeometry};
@@ -406,24 +406,15 @@ pub fn read_outlines(
 /// Pass 1: ids of the nodes in the cells (for fitting outlines, for any).
 fn nodes_in_cells(block: &PrimitiveBlock, cells: &Cells) -> (Vec<i64>, Vec<i64>) {
     let (mut fitting, mut any) = (Vec::new(), Vec::new());
-    for group in block.groups() {
-        let dense = group
-            .dense_nodes()
-            .map(|n| (n.id(), n.decimicro_lon(), n.decimicro_lat()));
-        let plain = group
-            .nodes()
-            .map(|n| (n.id(), n.decimicro_lon(), n.decimicro_lat()));
-        for (id, lon, lat) in dense.chain(plain) {
-            let c = degrees(lon, lat);
-            let at = cell(c.x, c.y);
-            if cells.any.contains(&at) {
-                any.push(id);
-            }
-            if cells.fitting.contains(&at) {
-                fitting.push(id);
-            }
+    for_each_node(block, |id, c| {
+        let at = cell(c.x, c.y);
+        if cells.any.contains(&at) {
+            any.push(id);
         }
-    }
+        if cells.fitting.contains(&at) {
+            fitting.push(id);
+        }
+    });
     (fitting, any)
 }
 

@@ -434,6 +434,19 @@ fn degrees(decimicro_lon: i32, decimicro_lat: i32) -> Coord<f64> {
     }
 }
 
+/// Calls `f` with every node of a block, dense or plain: its id and WGS84
+/// lon/lat (degrees).
+fn for_each_node(block: &PrimitiveBlock, mut f: impl FnMut(i64, Coord<f64>)) {
+    for group in block.groups() {
+        for n in group.dense_nodes() {
+            f(n.id(), degrees(n.decimicro_lon(), n.decimicro_lat()));
+        }
+        for n in group.nodes() {
+            f(n.id(), degrees(n.decimicro_lon(), n.decimicro_lat()));
+        }
+    }
+}
+
 /// Pass 1: elements whose tags match.
 fn tagged_in(block: &PrimitiveBlock, filters: &Select) -> Tagged {
     let mut t = Tagged::default();
@@ -595,19 +608,11 @@ fn find_way(ways: &[MemberWay], id: i64) -> Option<&MemberWay> {
 /// Pass 3: coordinates of the nodes in `wanted` (sorted), by index into it.
 fn nodes_in(block: &PrimitiveBlock, wanted: &[i64]) -> Vec<(usize, Coord<f64>)> {
     let mut found = Vec::new();
-    for group in block.groups() {
-        let dense = group
-            .dense_nodes()
-            .map(|n| (n.id(), n.decimicro_lon(), n.decimicro_lat()));
-        let plain = group
-            .nodes()
-            .map(|n| (n.id(), n.decimicro_lon(), n.decimicro_lat()));
-        for (id, lon, lat) in dense.chain(plain) {
-            if let Ok(i) = wanted.binary_search(&id) {
-                found.push((i, degrees(lon, lat)));
-            }
+    for_each_node(block, |id, at| {
+        if let Ok(i) = wanted.binary_search(&id) {
+            found.push((i, at));
         }
-    }
+    });
     found
 }
 
