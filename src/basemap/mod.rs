@@ -6,6 +6,8 @@
 //! [`crate::render`] draws it. Which countries a map shows comes from the case: [`Basemap::country_at`]
 //! and [`Basemap::countries_at`] find them from the sites' and incidents' positions.
 
+pub mod ground;
+
 use crate::geodesy;
 use geo::{BoundingRect, ClosestPoint, Contains, Intersects};
 use geo_types::{MultiPolygon, Point, Polygon, Rect};

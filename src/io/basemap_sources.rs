@@ -10,8 +10,8 @@
 
 use super::basemap::{self, BasemapError};
 use super::osm::read_ground;
-use crate::render::ground::{Ground, GroundSource};
-use crate::render::Basemap;
+use crate::basemap::ground::{Ground, GroundSource};
+use crate::basemap::Basemap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 

@@ -34,7 +34,8 @@ pub mod backdrop;
 pub mod font;
 pub mod furniture;
 pub mod geom;
-pub mod ground;
+// The ground model lives below render and io (the OSM reader fills it, the map draws it).
+pub use crate::basemap::ground;
 pub mod labels;
 pub mod map;
 pub mod page;

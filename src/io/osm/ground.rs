@@ -1,5 +1,5 @@
 //! The ground of one map's extent read from an extract: streets, buildings, water, land use,
-//! railways and place names ([`crate::render::ground`]).
+//! railways and place names ([`crate::basemap::ground`]).
 //!
 //! Only what the extent needs is kept, so a whole-country extract can be read with memory
 //! that grows with the extent, not with the file:
@@ -15,7 +15,7 @@
 
 use super::rings::{self, Node};
 use super::{degrees, nodes_in, scan_blocks, OsmError};
-use crate::render::ground::{Area, AreaClass, Ground, Line, LineClass, Place, Road, RoadClass};
+use crate::basemap::ground::{Area, AreaClass, Ground, Line, LineClass, Place, Road, RoadClass};
 use geo_types::{Coord, LineString, Point, Polygon};
 use osmpbf::{PrimitiveBlock, RelMemberType};
 use std::path::Path;
