@@ -9,31 +9,27 @@ geometries in WGS84 lon/lat, as GeoPandas writes them: sites have `id` and
 file of `impactmap.nearest`'s columns, one row per incident in input order:
 the same rows as `impactmap proximity` on one machine.
 
-How it stays exact:
+How it stays exact (the partitioning is `impactmap.partition`, shared with
+the PySpark recipe):
 1. One task per Parquet fragment reads only the sites' geometries and
    returns their bounding boxes (32 bytes a site).
 2. The globe is cut into longitude stripes holding equal numbers of sites.
    Each incident is routed to the stripe its longitude falls in.
 3. A stripe's task reads the sites whose bounding box reaches into the
-   stripe widened by a halo of `delta` degrees of longitude, and answers its
+   stripe widened by a halo of `halo` degrees of longitude, and answers its
    incidents with `impactmap.nearest`.
-4. A site closer than `g` metres to a point of the stripe lies within
-   `delta` degrees of longitude of it: a geodesic of length g changes
-   longitude by at most g / (a cos(phi)), a the equatorial radius and phi
-   the largest latitude it reaches (at most the incidents' largest latitude
-   plus g over the smallest meridian radius). So an answer at a distance of
-   at most g is the true nearest site; sites keep their file order, so ties
+4. A site closer than `reach` metres to a point of the stripe lies within
+   the halo (`partition.reach_m`), so an answer at a distance of at most
+   `reach` is the true nearest site; sites keep their file order, so ties
    break as on one machine.
-5. Incidents whose answer lies farther than g are widened: asked again with
-   the halo doubled, until the halo spans the whole globe.
+5. Incidents whose answer lies farther are widened: asked again with the
+   halo doubled, until the halo spans the whole globe.
 """
 
 import argparse
 import json
-import math
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -42,9 +38,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 import impactmap
-
-A = 6_378_137.0  # WGS84 equatorial radius, metres (the smallest prime-vertical radius)
-M_MIN = A * (1 - 0.00669437999014)  # smallest meridian radius of curvature, metres
+from impactmap.partition import Stripes, exact, halos, write_geoparquet
 
 
 def fragments(path):
@@ -68,13 +62,12 @@ def fragment_bounds(fragment):
     return {k: b[k].to_numpy(zero_copy_only=False) for k in ("xmin", "ymin", "xmax", "ymax")}
 
 
-def route(fragment, first_row, edges):
+def route(fragment, first_row, stripes):
     """A fragment's incidents split by stripe, each with its input row number."""
     t = read(fragment)
     t = t.append_column("_row", pa.array(np.arange(first_row, first_row + t.num_rows)))
-    x = impactmap.bounds(t["geometry"])["xmin"].to_numpy(zero_copy_only=False)
-    stripe = np.searchsorted(edges, x, side="right")
-    return [t.filter(pa.array(stripe == p)) for p in range(len(edges) + 1)]
+    stripe = stripes.of(impactmap.bounds(t["geometry"])["xmin"].to_numpy(zero_copy_only=False))
+    return [t.filter(pa.array(stripe == p)) for p in range(len(stripes))]
 
 
 def sites_rows(fragment, rows):
@@ -82,7 +75,7 @@ def sites_rows(fragment, rows):
     return read(fragment).take(pa.array(rows, pa.int64()))
 
 
-def answer(incidents, sites, radius_m, band):
+def answer(incidents, sites, reach, band):
     """Nearest sites of a stripe's incidents: (exact rows, incidents to widen,
     how many of the exact answers lie outside the stripe, in its halo)."""
     incidents = pa.concat_tables(incidents)
@@ -91,28 +84,11 @@ def answer(incidents, sites, radius_m, band):
         return None, incidents, 0
     rows = impactmap.nearest(incidents.drop_columns(["_row"]), pa.concat_tables(sites))
     rows = rows.append_column("_row", incidents["_row"])
-    exact = pc.less_equal(rows["distance_m"], radius_m)
-    rows = rows.filter(exact)
+    done = pa.array(exact(rows["distance_m"].to_numpy(zero_copy_only=False), reach))
+    rows = rows.filter(done)
     lon = rows["nearest_lon"].to_numpy()
     outside = int(np.count_nonzero((lon < band[0]) | (lon > band[1])))
-    return rows, incidents.filter(pc.invert(exact)), outside
-
-
-def guaranteed_m(delta_deg, max_abs_lat):
-    """Metres within which every site is inside a halo of delta degrees of longitude."""
-    if delta_deg >= 360:
-        return math.inf
-    g = math.radians(delta_deg) * A * math.cos(math.radians(max_abs_lat))
-    phi = math.radians(max_abs_lat) + g / M_MIN
-    return 0.0 if phi >= math.pi / 2 else math.radians(delta_deg) * A * math.cos(phi)
-
-
-def in_band(b, lo, hi):
-    """Sites whose box reaches into [lo, hi] degrees of longitude (also across ±180°)."""
-    hit = np.zeros(len(b["xmin"]), bool)
-    for shift in (-360.0, 0.0, 360.0):
-        hit |= (b["xmax"] >= lo + shift) & (b["xmin"] <= hi + shift)
-    return np.nonzero(hit)[0]
+    return rows, incidents.filter(pc.invert(done)), outside
 
 
 def run(sites_path, incidents_path, out_path, client, partitions, halo_m):
@@ -121,31 +97,29 @@ def run(sites_path, incidents_path, out_path, client, partitions, halo_m):
 
     site_frags = fragments(sites_path)
     boxes = client.gather(client.map(fragment_bounds, site_frags, pure=False))
-    centres = np.concatenate([(b["xmin"] + b["xmax"]) / 2 for b in boxes])
-    edges = np.unique(np.quantile(centres, np.linspace(0, 1, partitions + 1)[1:-1]))
-    bands = list(zip([-180.0, *edges], [*edges, 180.0]))
+    stripes = Stripes.balanced(np.concatenate([(b["xmin"] + b["xmax"]) / 2 for b in boxes]), partitions)
 
     inc_frags = fragments(incidents_path)
     first = np.cumsum([0] + [rows for _, _, rows in inc_frags])
-    routed = [delayed(route, nout=len(bands))(f, int(first[i]), edges) for i, f in enumerate(inc_frags)]
-    pending = [[r[p] for r in routed] for p in range(len(bands))]
+    routed = [delayed(route, nout=len(stripes))(f, int(first[i]), stripes) for i, f in enumerate(inc_frags)]
+    pending = [[r[p] for r in routed] for p in range(len(stripes))]
     # The incidents' largest latitude bounds the halo's reach in metres.
     max_lat = max(
         (float(np.nanmax(np.abs(np.concatenate([b["ymin"], b["ymax"]])))) for b in client.gather(client.map(fragment_bounds, inc_frags)) if len(b["ymin"])),
         default=0.0,
     )
 
-    delta = math.degrees(halo_m / (A * math.cos(math.radians(min(max_lat + math.degrees(halo_m / M_MIN), 89.9)))))
     done, rounds, widened, from_halo = [], 0, [], 0
-    while any(pending):
+    for halo, reach in halos(halo_m, max_lat):
+        if not any(pending):
+            break
         rounds += 1
-        radius = guaranteed_m(delta, max_lat)
         tasks = []
-        for p, (lo, hi) in enumerate(bands):
+        for p in range(len(stripes)):
             if not pending[p]:
                 continue
-            sites = [delayed(sites_rows)(f, in_band(b, lo - delta, hi + delta)) for f, b in zip(site_frags, boxes)]
-            tasks.append((p, delayed(answer, nout=3)(pending[p], sites, radius, (lo, hi))))
+            sites = [delayed(sites_rows)(f, np.nonzero(stripes.reaching(b["xmin"], b["xmax"], p, halo))[0]) for f, b in zip(site_frags, boxes)]
+            tasks.append((p, delayed(answer, nout=3)(pending[p], sites, reach, stripes.span(p))))
         results = client.compute([t for _, t in tasks], sync=True)
         count = 0
         for (p, _), (rows, rest, outside) in zip(tasks, results):
@@ -155,17 +129,12 @@ def run(sites_path, incidents_path, out_path, client, partitions, halo_m):
             pending[p] = [rest] if rest.num_rows else []
             count += rest.num_rows
         widened.append(count)
-        delta *= 2
+    if any(pending):
+        raise ValueError(f"{sites_path} has no sites to answer the incidents with")
 
     table = pa.concat_tables(done).sort_by("_row").drop_columns(["_row"])
-    meta = dict(table.schema.metadata or {})
-    meta[b"geo"] = json.dumps(
-        {"version": "1.1.0", "primary_column": "geometry", "columns": {"geometry": {"encoding": "WKB", "geometry_types": ["Point"]}}}
-    ).encode()
-    tmp = Path(str(out_path) + ".partial")
-    pq.write_table(table.replace_schema_metadata(meta), tmp)
-    tmp.replace(out_path)
-    return {"partitions": len(bands), "rounds": rounds, "widened": widened[:-1], "from_halo": from_halo, "rows": table.num_rows}
+    write_geoparquet(table, out_path)
+    return {"partitions": len(stripes), "rounds": rounds, "widened": widened[:-1], "from_halo": from_halo, "rows": table.num_rows}
 
 
 def main(argv=None):

@@ -114,6 +114,28 @@ def write_case(folder, sites, incidents):
     return folder
 
 
+def write_parts(table, folder, parts, row_group_size):
+    """A table as a folder of Parquet files, several row groups each."""
+    import pyarrow.parquet as pq
+
+    folder.mkdir()
+    step = -(-table.num_rows // parts)
+    for k in range(parts):
+        pq.write_table(table.slice(k * step, step), folder / f"part-{k}.parquet", row_group_size=row_group_size)
+
+
+def partitioned_case(folder, sites, incidents):
+    """The workload as folders of Parquet files, `sites` (3 files) and
+    `incidents` (2 files), several row groups each; returns the command
+    line's rows for it (from GeoJSON and CSV)."""
+    write_sites_geojson(sites, folder / "sites.geojson")
+    write_incidents_csv(incidents, folder / "incidents.csv")
+    rows = cli_rows(folder / "sites.geojson", folder / "incidents.csv", folder / "cli.csv")
+    write_parts(sites_table(sites), folder / "sites", parts=3, row_group_size=500)
+    write_parts(incidents_table(incidents), folder / "incidents", parts=2, row_group_size=700)
+    return rows
+
+
 def geo_metadata(types, crs=None, encoding="WKB"):
     """GeoParquet 1.1 metadata of a `geometry` column."""
     column = {"encoding": encoding, "geometry_types": types}
@@ -122,16 +144,20 @@ def geo_metadata(types, crs=None, encoding="WKB"):
     return {b"geo": json.dumps({"version": "1.1.0", "primary_column": "geometry", "columns": {"geometry": column}}).encode()}
 
 
+def missing_tool(message):
+    """Skips the test for want of a tool, or fails with IMPACTMAP_REQUIRE_TOOLS=1."""
+    if os.environ.get("IMPACTMAP_REQUIRE_TOOLS") == "1":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def cli_binary():
     """The impactmap program: $IMPACTMAP_BIN, else `impactmap` on the PATH.
     Missing, the test is skipped, or fails with IMPACTMAP_REQUIRE_TOOLS=1."""
     path = os.environ.get("IMPACTMAP_BIN") or shutil.which("impactmap")
     if path and os.path.exists(path):
         return path
-    message = "the impactmap program is needed: set IMPACTMAP_BIN (cargo build puts it in target/debug)"
-    if os.environ.get("IMPACTMAP_REQUIRE_TOOLS") == "1":
-        pytest.fail(message)
-    pytest.skip(message)
+    missing_tool("the impactmap program is needed: set IMPACTMAP_BIN (cargo build puts it in target/debug)")
 
 
 def cli_rows(sites_path, incidents_path, out_path, *extra):

@@ -10,28 +10,16 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import assert_rows_equal, cli_rows, incidents_table, sites_table, workload, write_incidents_csv, write_sites_geojson
+from conftest import assert_rows_equal, partitioned_case, workload
 
 pytest.importorskip("dask.distributed")
 
 RECIPE = Path(__file__).resolve().parents[2] / "examples" / "python" / "dask_nearest.py"
 
 
-def write_parts(table, folder, parts, row_group_size):
-    """A table as a folder of Parquet files, several row groups each."""
-    folder.mkdir()
-    step = -(-table.num_rows // parts)
-    for k in range(parts):
-        pq.write_table(table.slice(k * step, step), folder / f"part-{k}.parquet", row_group_size=row_group_size)
-
-
 def test_dask_answer_equals_the_command_line(tmp_path):
     sites, incidents = workload(4_000, 3_000, seed=3)
-    write_sites_geojson(sites, tmp_path / "sites.geojson")
-    write_incidents_csv(incidents, tmp_path / "incidents.csv")
-    rows = cli_rows(tmp_path / "sites.geojson", tmp_path / "incidents.csv", tmp_path / "cli.csv")
-    write_parts(sites_table(sites), tmp_path / "sites", parts=3, row_group_size=500)
-    write_parts(incidents_table(incidents), tmp_path / "incidents", parts=2, row_group_size=700)
+    rows = partitioned_case(tmp_path, sites, incidents)
 
     out = tmp_path / "dask.parquet"
     # A 20 m first halo: most stripes' answers need widening at least once.
