@@ -179,8 +179,11 @@ def run(spark, sites_path, incidents_path, out_path, partitions, halo_m):
         from_halo += outside
 
     # The answers come to the driver (as in the Dask recipe), where they are put in input order.
-    answers = functools.reduce(lambda a, b: a.unionByName(b), done).toArrow().sort_by([(k, "ascending") for k in ORDER])
-    table = pa.Table.from_struct_array(answers["answer"])
+    if done:
+        answers = functools.reduce(lambda a, b: a.unionByName(b), done).toArrow().sort_by([(k, "ascending") for k in ORDER])
+        table = pa.Table.from_struct_array(answers["answer"])
+    else:
+        table = pa.schema(list(answer_type)).empty_table()
     write_geoparquet(table, out_path)
     return {"partitions": len(stripes), "rounds": rounds, "widened": widened[:-1], "from_halo": from_halo, "rows": table.num_rows}
 

@@ -60,3 +60,14 @@ def test_spark_names_a_folder_without_sites(tmp_path, spark):
     with pytest.raises(ValueError, match="has no sites"):
         recipe.run(session, tmp_path / "sites", tmp_path / "incidents", tmp_path / "out.parquet", partitions=2, halo_m=20.0)
     assert not (tmp_path / "out.parquet").exists()
+
+
+def test_spark_writes_no_rows_for_no_incidents(tmp_path, spark):
+    recipe, session = spark
+    sites, incidents = workload(10, 20, seed=5)
+    write_parts(incidents_table(incidents).slice(0, 0), tmp_path / "incidents", parts=1, row_group_size=10)
+    write_parts(sites_table(sites), tmp_path / "sites", parts=1, row_group_size=10)
+    figures = recipe.run(session, tmp_path / "sites", tmp_path / "incidents", tmp_path / "out.parquet", partitions=2, halo_m=20.0)
+    table = pq.read_table(tmp_path / "out.parquet")
+    assert table.num_rows == 0 and figures["rounds"] == 0
+    assert "distance_m" in table.column_names and b"geo" in table.schema.metadata
