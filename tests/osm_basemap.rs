@@ -354,6 +354,21 @@ fn report_draws_the_case_basemap_and_credits_it() {
     assert!(rows.iter().all(|r| r["site_id"] == "nl_embassy_helsinki"));
     let sites = std::fs::read_to_string(out.join("layers/sites.geojson")).unwrap();
     assert_eq!(sites.matches("\"Feature\"").count(), 1, "{sites}");
+    // The extract drawn from is hashed into the manifest as an input (checked with coreutils).
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let extract = manifest["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["path"] == "helsinki.osm.pbf")
+        .unwrap_or_else(|| panic!("no extract among the inputs: {manifest}"));
+    let sum = Command::new("sha256sum")
+        .arg(case.join("helsinki.osm.pbf"))
+        .output()
+        .unwrap();
+    let sum = String::from_utf8(sum.stdout).unwrap();
+    assert_eq!(extract["sha256"], sum.split_whitespace().next().unwrap());
 }
 
 #[test]
