@@ -33,7 +33,7 @@
 pub mod backdrop;
 pub mod font;
 pub mod furniture;
-pub mod geom;
+pub use crate::view::geom;
 // The ground model lives below render and io (the OSM reader fills it, the map draws it).
 pub use crate::basemap::ground;
 pub mod labels;
@@ -44,7 +44,7 @@ pub mod scene;
 pub mod svg;
 pub mod symbols;
 pub mod timeline;
-pub mod view;
+pub use crate::view;
 
 pub use crate::basemap::Basemap;
 pub use backdrop::Backdrop;
