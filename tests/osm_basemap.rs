@@ -11,7 +11,9 @@ use geographiclib_rs::{Geodesic, InverseGeodesic};
 use impactmap::io::basemap_sources::{BasemapSource, Basemaps};
 use impactmap::model::{Site, SiteGeometry};
 use impactmap::render::labels::any_overlap;
-use impactmap::render::{build_map_over, write_scene, Basemap, MapLayout, MapSpec, Page, Scene};
+use impactmap::render::{
+    build_map_over, write_scene, Backgrounds, Basemap, MapLayout, MapSpec, Page, Scene,
+};
 use osmpbf::{Element, ElementReader};
 use render_common::decode_png;
 use std::collections::HashMap;
@@ -45,9 +47,10 @@ fn draw(lang: Option<&str>) -> (Scene, MapLayout) {
         &[site()],
         &[],
         &[],
-        &Basemap::empty(),
-        &basemaps,
-        None,
+        &Backgrounds {
+            ground: &basemaps,
+            ..Backgrounds::basemap(&Basemap::empty())
+        },
     )
     .unwrap()
 }
@@ -392,9 +395,10 @@ fn a_source_that_is_not_a_basemap_is_refused_clearly() {
         &[site()],
         &[],
         &[],
-        &Basemap::empty(),
-        &basemaps,
-        None,
+        &Backgrounds {
+            ground: &basemaps,
+            ..Backgrounds::basemap(&Basemap::empty())
+        },
     )
     .unwrap_err();
     assert!(e.to_string().contains("bad.osm.pbf"), "{e}");

@@ -50,7 +50,8 @@ pub use crate::basemap::Basemap;
 pub use backdrop::Backdrop;
 pub use ground::{Ground, GroundSource};
 pub use map::{
-    build_map, build_map_over, render_map, render_map_over, Extent, MapKind, MapLayout, MapSpec,
+    build_map, build_map_over, render_map, render_map_over, Backgrounds, Extent, MapKind,
+    MapLayout, MapSpec,
 };
 pub use page::{Page, Paper};
 pub use scene::{Georef, Raster, Scene};

@@ -407,9 +407,11 @@ pub fn write_report_over(
             &case.sites,
             &case.incidents,
             &rows,
-            &basemaps.world,
-            basemaps,
-            backdrop,
+            &render::Backgrounds {
+                basemap: &basemaps.world,
+                ground: basemaps,
+                backdrop,
+            },
         )
         .map_err(render_error(&files[0]))?;
         for rel in &files {
