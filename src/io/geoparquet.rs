@@ -1,12 +1,16 @@
 //! GeoParquet 1.0/1.1 in and out (feature `geoparquet`): sites and
-//! incidents from `.parquet` files with WKB geometries in WGS84 lon/lat (as
-//! GeoPandas, DuckDB and GDAL write them), and the proximity table with the
-//! sites' nearest points as geometry.
+//! incidents from `.parquet` files in WGS84 lon/lat, geometries as WKB (as
+//! GeoPandas, DuckDB and GDAL write them) or in GeoParquet 1.1's native
+//! GeoArrow encodings (`point`, `polygon`, `multipolygon`, …; see
+//! [`super::geoarrow`]), and the proximity table with the sites' nearest
+//! points as WKB geometry.
 //!
-//! The columns are those of [`super::arrow`]. A file without GeoParquet
-//! metadata is read when it has a WKB `geometry` column. Only the WKB
-//! encoding is read: a file in a native GeoArrow encoding is refused with the
-//! way to rewrite it.
+//! The columns are those of [`super::arrow`]; bounding-box covering columns
+//! and secondary geometry columns are not read. A file without GeoParquet
+//! metadata is read when it has a WKB (or GeoArrow-marked) `geometry`
+//! column. Files are read one batch of a row group at a time, each batch
+//! converted before the next is decoded, so the decoded table never sits
+//! in memory whole.
 
 use super::geoarrow::Native;
 use super::{arrow, InputError};
