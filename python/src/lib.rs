@@ -83,13 +83,14 @@ fn distance(py: Python<'_>, points: AnyArray, geometries: AnyArray) -> PyResult<
         .detach(|| -> Result<Float64Array, String> {
             let points = decode(&points, "points")?;
             let geometries = decode(&geometries, "geometries")?;
-            let at = |v: &[Option<SiteGeometry>], i: usize| -> Option<SiteGeometry> {
-                v[if v.len() == 1 { 0 } else { i }].clone()
-            };
+            // Value i, or the only value of a broadcast argument.
+            fn at(v: &[Option<SiteGeometry>], i: usize) -> Option<&SiteGeometry> {
+                v[if v.len() == 1 { 0 } else { i }].as_ref()
+            }
             (0..n)
                 .into_par_iter()
                 .map(|i| match (at(&points, i), at(&geometries, i)) {
-                    (Some(SiteGeometry::Point(p)), Some(g)) => Ok(Some(exact(&g, p).distance_m)),
+                    (Some(SiteGeometry::Point(p)), Some(g)) => Ok(Some(exact(g, *p).distance_m)),
                     (Some(other), _) => Err(format!(
                         "points[{i}] is a {}, not a Point",
                         other.type_name()
