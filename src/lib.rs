@@ -12,7 +12,9 @@
 //! Data flows one way: [`io`] reads files into the [`model`], [`proximity`]
 //! computes figures with [`geodesy`], [`shapes`] and [`layers`] give them
 //! their geometry and layer features, and the writers in [`io`] and
-//! [`render`] turn them into tables, layer files and maps.
+//! [`render`] turn them into tables, layer files and maps. [`view`] (a map's
+//! projection and page pixels) sits below both, so that the imagery readers
+//! in [`io`] fit a map without depending on the renderer.
 //!
 //! The engine the `impactmap` program runs is [`proximity::Engine`]: incidents
 //! in one batch or as a stream, answered on all cores; [`io::read`] reads
@@ -53,6 +55,7 @@ pub mod report;
 pub mod shapes;
 pub mod style;
 pub mod util;
+pub mod view;
 #[cfg(any(test, feature = "workload"))]
 pub mod workload;
 

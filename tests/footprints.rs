@@ -314,4 +314,43 @@ fn proximity_basis_names_the_footprint() {
         stderr.contains("museum: footprint: OSM way/8042215"),
         "{stderr}"
     );
+    // The detail map says where the outline comes from, and credits OpenStreetMap.
+    let map = dir.path().join("museum.svg");
+    let out = Command::new(env!("CARGO_BIN_EXE_impactmap"))
+        .args([
+            "render",
+            "--focus",
+            "museum",
+            "--radius",
+            "150",
+            "--basemap",
+            "none",
+            "--sites",
+        ])
+        .arg(&sites)
+        .arg("--incidents")
+        .arg(&incidents)
+        .arg("--footprints-osm")
+        .arg(helsinki())
+        .arg("-o")
+        .arg(&map)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let svg = std::fs::read_to_string(&map).unwrap();
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let words: Vec<&str> = doc
+        .descendants()
+        .filter_map(|n| n.attribute("aria-label"))
+        .collect();
+    let all = words.join(" ");
+    assert!(
+        all.contains("Footprint: OSM way/8042215, matched within 11 m of the recorded point."),
+        "{all}"
+    );
+    assert!(all.contains("© OpenStreetMap contributors"), "{all}");
 }

@@ -11,7 +11,9 @@ use impactmap::imagery::{Imagery, Source};
 use impactmap::io::tiles::OnlineOptions;
 use impactmap::model::{Site, SiteGeometry};
 use impactmap::projection::ProjectionDef;
-use impactmap::render::{render_map_over, Backdrop, Basemap, MapLayout, MapSpec, Page};
+use impactmap::render::{
+    render_map_over, Backdrop, Backgrounds, Basemap, MapLayout, MapSpec, Page,
+};
 use render_common::{decode_png, project, site, Picture};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
@@ -56,9 +58,10 @@ fn render(
         sites,
         &[],
         &[],
-        &Basemap::empty(),
-        &(),
-        Some(imagery as &dyn Backdrop),
+        &Backgrounds {
+            backdrop: Some(imagery as &dyn Backdrop),
+            ..Backgrounds::basemap(&Basemap::empty())
+        },
         &out,
     )
     .map_err(|e| e.to_string())?;
@@ -977,9 +980,10 @@ fn an_svg_map_embeds_the_picture_and_keeps_every_text_searchable() {
         &one_site(lon, lat),
         &[],
         &[],
-        &Basemap::empty(),
-        &(),
-        Some(&imagery),
+        &Backgrounds {
+            backdrop: Some(&imagery),
+            ..Backgrounds::basemap(&Basemap::empty())
+        },
     )
     .unwrap();
     let svg = String::from_utf8(

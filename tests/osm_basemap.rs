@@ -11,7 +11,9 @@ use geographiclib_rs::{Geodesic, InverseGeodesic};
 use impactmap::io::basemap_sources::{BasemapSource, Basemaps};
 use impactmap::model::{Site, SiteGeometry};
 use impactmap::render::labels::any_overlap;
-use impactmap::render::{build_map_over, write_scene, Basemap, MapLayout, MapSpec, Page, Scene};
+use impactmap::render::{
+    build_map_over, write_scene, Backgrounds, Basemap, MapLayout, MapSpec, Page, Scene,
+};
 use osmpbf::{Element, ElementReader};
 use render_common::decode_png;
 use std::collections::HashMap;
@@ -45,9 +47,10 @@ fn draw(lang: Option<&str>) -> (Scene, MapLayout) {
         &[site()],
         &[],
         &[],
-        &Basemap::empty(),
-        &basemaps,
-        None,
+        &Backgrounds {
+            ground: &basemaps,
+            ..Backgrounds::basemap(&Basemap::empty())
+        },
     )
     .unwrap()
 }
@@ -354,6 +357,21 @@ fn report_draws_the_case_basemap_and_credits_it() {
     assert!(rows.iter().all(|r| r["site_id"] == "nl_embassy_helsinki"));
     let sites = std::fs::read_to_string(out.join("layers/sites.geojson")).unwrap();
     assert_eq!(sites.matches("\"Feature\"").count(), 1, "{sites}");
+    // The extract drawn from is hashed into the manifest as an input (checked with coreutils).
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("manifest.json")).unwrap()).unwrap();
+    let extract = manifest["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["path"] == "helsinki.osm.pbf")
+        .unwrap_or_else(|| panic!("no extract among the inputs: {manifest}"));
+    let sum = Command::new("sha256sum")
+        .arg(case.join("helsinki.osm.pbf"))
+        .output()
+        .unwrap();
+    let sum = String::from_utf8(sum.stdout).unwrap();
+    assert_eq!(extract["sha256"], sum.split_whitespace().next().unwrap());
 }
 
 #[test]
@@ -377,9 +395,10 @@ fn a_source_that_is_not_a_basemap_is_refused_clearly() {
         &[site()],
         &[],
         &[],
-        &Basemap::empty(),
-        &basemaps,
-        None,
+        &Backgrounds {
+            ground: &basemaps,
+            ..Backgrounds::basemap(&Basemap::empty())
+        },
     )
     .unwrap_err();
     assert!(e.to_string().contains("bad.osm.pbf"), "{e}");

@@ -21,13 +21,11 @@ fn bundled(file: &str) -> PathBuf {
 
 /// `impactmap CMD --sites … --incidents …` on the bundled case.
 fn on_bundled_case(cmd: &str) -> Command {
-    let mut c = bin();
-    c.arg(cmd)
-        .arg("--sites")
-        .arg(bundled("sites.geojson"))
-        .arg("--incidents")
-        .arg(bundled("incidents.geojson"));
-    c
+    common::impactmap_on(
+        cmd,
+        &bundled("sites.geojson"),
+        &bundled("incidents.geojson"),
+    )
 }
 
 /// A copy of the bundled case (sites, incidents, no case.toml: fewer maps, faster).
@@ -411,4 +409,52 @@ fn temporaries_of_killed_runs_are_removed_by_the_next_run() {
     assert!(o.status.success(), "{}", stderr(&o));
     let live_name = live.file_name().unwrap().to_string_lossy().into_owned();
     assert_eq!(names(dir.path()), [live_name.as_str(), "case", "out"]);
+}
+
+/// A rerun into the same folder removes the layers it no longer has (their
+/// files would mix two runs) and leaves a file of that name it did not write.
+#[test]
+fn a_rerun_removes_the_layers_it_no_longer_writes_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let sites = dir.path().join("sites.geojson");
+    std::fs::write(
+        &sites,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","id":"s1","properties":{},"geometry":{"type":"Polygon","coordinates":[[[30.0,50.0],[30.001,50.0],[30.001,50.001],[30.0,50.001],[30.0,50.0]]]}}]}"#,
+    )
+    .unwrap();
+    // An impact about 57 m east of the square's eastern edge.
+    let incidents = dir.path().join("incidents.csv");
+    std::fs::write(
+        &incidents,
+        "id,date,latitude,longitude\nk1,2024-01-02,50.0005,30.0018\n",
+    )
+    .unwrap();
+    let out = dir.path().join("layers");
+    let run = |extra: &[&str]| {
+        let o = common::impactmap_on("layers", &sites, &incidents)
+            .arg("-o")
+            .arg(&out)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        stderr(&o)
+    };
+    run(&[]);
+    assert!(out.join("links.geojson").is_file() && out.join("links.qml").is_file());
+    // A file of the user's named as a layer this set leaves out (no described incidents).
+    std::fs::write(out.join("incident_areas.geojson"), "{\"mine\":true}").unwrap();
+    // Within 10 m there is no site: no link to draw, so no links layer.
+    let err = run(&["--max-distance", "10"]);
+    assert!(!out.join("links.geojson").exists() && !out.join("links.qml").exists());
+    assert!(
+        err.contains("removed") && err.contains("links.geojson"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("incident_areas.geojson")).unwrap(),
+        "{\"mine\":true}"
+    );
+    assert!(err.contains("left in place"), "{err}");
+    assert!(out.join("incidents.geojson").is_file() && out.join("sites.geojson").is_file());
 }

@@ -128,7 +128,17 @@ fn svg_holds_title_legend_and_labels_and_bytes_repeat() {
     }
     assert!(all.contains("2 Jan 2024 · 26 m (21–32 m)"), "{all}");
     assert!(all.contains("Coordinates notified: Apr 2022"));
-    assert!(!svg.contains("<text"));
+    // Every text drawn is there once more as invisible text (find-in-page), never painted.
+    let invisible: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .collect();
+    assert!(invisible
+        .iter()
+        .any(|n| n.text() == Some(l.title.0.as_str())));
+    assert!(invisible
+        .iter()
+        .all(|n| n.attribute("fill-opacity") == Some("0")));
     let (again, _) = layout(&spec);
     assert_eq!(
         encode(&scene, Format::Png).unwrap(),

@@ -15,9 +15,9 @@ ArrayLike = ArrowArrayExportable | ArrowStreamExportable
 TableLike = str | os.PathLike[str] | ArrowArrayExportable | ArrowStreamExportable
 
 def distance(points: ArrayLike, geometries: ArrayLike) -> pa.DoubleArray:
-    """Elementwise geodesic distance (WGS84, metres) from each WKB point to the
-    WKB geometry at the same position (Point, Polygon or MultiPolygon; 0 inside
-    a polygon). Either argument may have length 1 and is then broadcast; null
+    """Elementwise geodesic distance (WGS84, metres) from each point to the
+    geometry at the same position (Point, Polygon or MultiPolygon; 0 inside
+    a polygon), both WKB or GeoArrow native arrays. Either argument may have length 1 and is then broadcast; null
     where either value is null. Raises ValueError on bad WKB or coordinates."""
 
 def nearest(
@@ -27,8 +27,8 @@ def nearest(
     metres): the command line's CSV columns (numbers as float64 at full
     precision) plus ``geometry``, the site's nearest point as WKB. Inputs are
     paths read as the command line reads them, or Arrow tables with ``id`` and
-    a WKB geometry column (incidents also ``date``)."""
+    a WKB or GeoArrow native geometry column (incidents also ``date``)."""
 
 def bounds(geometries: ArrayLike) -> pa.Table:
-    """Each WKB geometry's bounding box in degrees (WGS84 lon/lat): columns
+    """Each geometry's bounding box in degrees (WGS84 lon/lat): columns
     xmin, ymin, xmax, ymax (float64), null for null geometries."""

@@ -1,9 +1,10 @@
 //! `impactmap._impactmap`: the Python extension module. Geodesic distances
 //! (WGS84, metres) and nearest sites over anything speaking the Arrow
-//! PyCapsule interface; geometries are WKB with lon/lat coordinates
-//! (EPSG:4326). The GIL is released while computing.
+//! PyCapsule interface; geometries are WKB or GeoArrow native arrays with
+//! lon/lat coordinates (EPSG:4326). The GIL is released while computing.
 
 use arrow_array::{ArrayRef, Float64Array, RecordBatch};
+use arrow_schema::FieldRef;
 use impactmap::io::{arrow as ia, csv::CsvColumns, read};
 use impactmap::model::SiteGeometry;
 use impactmap::proximity::{exact, Engine, Options};
@@ -28,42 +29,47 @@ fn input_error(e: impactmap::io::InputError) -> PyErr {
     PyValueError::new_err(e.to_string())
 }
 
-/// All chunks of an array argument as one list of WKB values.
-fn wkb_chunks(chunks: &[ArrayRef], what: &str) -> PyResult<Vec<Option<Vec<u8>>>> {
+/// An array argument's chunks and field (whose extension name says WKB or
+/// a GeoArrow native type).
+fn chunks(array: AnyArray) -> PyResult<(Vec<ArrayRef>, FieldRef)> {
+    Ok(array.into_chunked_array()?.into_inner())
+}
+
+/// Decodes all chunks on all cores (WKB or GeoArrow native, see
+/// `impactmap.io.arrow.Geometries`); the first bad value is the error.
+fn decode(
+    (chunks, field): &(Vec<ArrayRef>, FieldRef),
+    what: &str,
+) -> Result<Vec<Option<SiteGeometry>>, String> {
     let mut out = Vec::new();
     for chunk in chunks {
-        let values = ia::wkb_values(chunk.as_ref())
-            .map_err(|m| PyValueError::new_err(format!("{what}: {m}")))?;
-        out.extend(values.into_iter().map(|v| v.map(<[u8]>::to_vec)));
+        let first = out.len();
+        let geometries =
+            ia::Geometries::new(chunk.as_ref(), field).map_err(|m| format!("{what}: {m}"))?;
+        let decoded: Vec<_> = (0..chunk.len())
+            .into_par_iter()
+            .map(|i| {
+                geometries
+                    .get(i)
+                    .map_err(|m| format!("{what}[{}]: {m}", first + i))
+            })
+            .collect();
+        for g in decoded {
+            out.push(g?);
+        }
     }
     Ok(out)
 }
 
-/// Decodes WKB values on all cores; the first bad value is the error.
-fn decode(values: &[Option<Vec<u8>>], what: &str) -> Result<Vec<Option<SiteGeometry>>, String> {
-    values
-        .par_iter()
-        .enumerate()
-        .map(|(i, v)| match v {
-            None => Ok(None),
-            Some(bytes) => ia::geometry(bytes)
-                .map(Some)
-                .map_err(|m| format!("{what}[{i}]: {m}")),
-        })
-        .collect()
-}
-
 /// Elementwise geodesic distance (WGS84, metres) from each point to the
 /// geometry at the same position (Point, Polygon or MultiPolygon; 0 inside
-/// a polygon). Both are WKB arrays; one of length 1 is broadcast. Null
-/// where either value is null.
+/// a polygon). Both are WKB or GeoArrow native arrays; one of length 1 is
+/// broadcast. Null where either value is null.
 #[pyfunction]
 fn distance(py: Python<'_>, points: AnyArray, geometries: AnyArray) -> PyResult<Py<PyAny>> {
-    let points = points.into_chunked_array()?;
-    let geometries = geometries.into_chunked_array()?;
-    let points = wkb_chunks(points.chunks(), "points")?;
-    let geometries = wkb_chunks(geometries.chunks(), "geometries")?;
-    let n = match (points.len(), geometries.len()) {
+    let (points, geometries) = (chunks(points)?, chunks(geometries)?);
+    let length = |(c, _): &(Vec<ArrayRef>, FieldRef)| c.iter().map(|c| c.len()).sum::<usize>();
+    let n = match (length(&points), length(&geometries)) {
         (a, b) if a == b => a,
         (1, b) => b,
         (a, 1) => a,
@@ -77,13 +83,14 @@ fn distance(py: Python<'_>, points: AnyArray, geometries: AnyArray) -> PyResult<
         .detach(|| -> Result<Float64Array, String> {
             let points = decode(&points, "points")?;
             let geometries = decode(&geometries, "geometries")?;
-            let at = |v: &[Option<SiteGeometry>], i: usize| -> Option<SiteGeometry> {
-                v[if v.len() == 1 { 0 } else { i }].clone()
-            };
+            // Value i, or the only value of a broadcast argument.
+            fn at(v: &[Option<SiteGeometry>], i: usize) -> Option<&SiteGeometry> {
+                v[if v.len() == 1 { 0 } else { i }].as_ref()
+            }
             (0..n)
                 .into_par_iter()
                 .map(|i| match (at(&points, i), at(&geometries, i)) {
-                    (Some(SiteGeometry::Point(p)), Some(g)) => Ok(Some(exact(&g, p).distance_m)),
+                    (Some(SiteGeometry::Point(p)), Some(g)) => Ok(Some(exact(g, *p).distance_m)),
                     (Some(other), _) => Err(format!(
                         "points[{i}] is a {}, not a Point",
                         other.type_name()
@@ -99,12 +106,12 @@ fn distance(py: Python<'_>, points: AnyArray, geometries: AnyArray) -> PyResult<
         .unbind())
 }
 
-/// Each WKB geometry's bounding box in degrees (WGS84 lon/lat): a table of
+/// Each geometry's bounding box in degrees (WGS84 lon/lat): a table of
 /// `xmin`, `ymin`, `xmax`, `ymax`, null for null geometries. Spatial
 /// partitioning needs no more than this to route sites and incidents.
 #[pyfunction]
 fn bounds(py: Python<'_>, geometries: AnyArray) -> PyResult<Py<PyAny>> {
-    let geometries = wkb_chunks(geometries.into_chunked_array()?.chunks(), "geometries")?;
+    let geometries = chunks(geometries)?;
     let batch = py
         .detach(|| -> Result<RecordBatch, String> {
             use geo::BoundingRect;
@@ -191,7 +198,7 @@ fn load_incidents(table: Table, sites: &[Site]) -> PyResult<Vec<Incident>> {
 /// The proximity table: for each incident its nearest site, or with
 /// `max_distance_m` every site within that many metres. `incidents` and
 /// `sites` are file paths (as the command line reads them) or Arrow tables
-/// (`id` and a WKB `geometry`; incidents also `date`). Returns a
+/// (`id` and a WKB or GeoArrow native `geometry`; incidents also `date`). Returns a
 /// `pyarrow.Table` with the CSV's columns (numbers as float64 at full
 /// precision) and `geometry`, the nearest point as WKB.
 #[pyfunction]

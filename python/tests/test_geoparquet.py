@@ -52,7 +52,8 @@ def test_large_binary_and_integer_ids_are_read(case, tmp_path):
 @pytest.mark.parametrize(
     "kw, message",
     [
-        ({"encoding": "point"}, "encoding: write it as WKB"),
+        ({"encoding": "WKT"}, "encoding: write it as WKB or a GeoArrow native encoding"),
+        ({"encoding": "point"}, "column `geometry`: a GeoArrow Point column must be struct<x: double, y: double>"),
         ({"crs": {"name": "WGS 84 / UTM zone 36N", "id": {"authority": "EPSG", "code": 32636}}}, "reproject to WGS84"),
     ],
 )

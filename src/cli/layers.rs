@@ -129,6 +129,18 @@ pub fn run(args: &LayersArgs) -> anyhow::Result<()> {
             l.layer, l.reason
         );
     }
+    for path in &written.removed {
+        eprintln!(
+            "removed {}: an earlier run wrote it, and this run has no such layer",
+            path.display()
+        );
+    }
+    for path in &written.foreign {
+        eprintln!(
+            "left in place: {} (not written by impactmap; it is not part of these layers)",
+            path.display()
+        );
+    }
     Ok(())
 }
 

@@ -6,7 +6,7 @@ use clap::Args;
 use impactmap::io::basemap_sources::{BasemapSource, Basemaps};
 use impactmap::model::StepLength;
 use impactmap::render::{
-    render_map_over, Backdrop, Extent, MapKind, MapSpec, Page, Paper, RenderError,
+    render_map_over, Backdrop, Backgrounds, Extent, MapKind, MapSpec, Page, Paper, RenderError,
 };
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -174,9 +174,11 @@ pub fn run(args: &RenderArgs) -> anyhow::Result<()> {
         &case.sites,
         &case.incidents,
         &rows,
-        &basemaps.world,
-        &basemaps,
-        imagery.as_ref().map(|i| i as &dyn Backdrop),
+        &Backgrounds {
+            basemap: &basemaps.world,
+            ground: &basemaps,
+            backdrop: imagery.as_ref().map(|i| i as &dyn Backdrop),
+        },
         &args.output,
     )
     .map_err(usage)?;

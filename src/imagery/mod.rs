@@ -14,7 +14,7 @@ use crate::io::tiles::{self, OnlineOptions, TileError};
 use crate::projection::{Projection, ProjectionError};
 use crate::render::backdrop::Backdrop;
 use crate::render::scene::Raster;
-use crate::render::view::MapView;
+use crate::view::MapView;
 use geo_types::Coord;
 use std::path::{Path, PathBuf};
 

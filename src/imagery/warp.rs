@@ -9,9 +9,9 @@
 //! page pixel is then sampled bilinearly in that level.
 
 use super::{GeoImage, Placement};
-use crate::render::geom::pt;
 use crate::render::scene::Raster;
-use crate::render::view::MapView;
+use crate::view::geom::pt;
+use crate::view::MapView;
 use geo_types::Coord;
 use rayon::prelude::*;
 

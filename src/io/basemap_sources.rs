@@ -109,6 +109,18 @@ pub struct Basemaps {
 }
 
 impl Basemaps {
+    /// The files read for the maps' ground and backdrop: the extracts, and the
+    /// GeoTIFF or MBTiles package (a tile folder or server is not one file).
+    pub fn files(&self) -> Vec<PathBuf> {
+        let imagery = match &self.imagery {
+            Some(crate::imagery::Source::GeoTiff(p) | crate::imagery::Source::MbTiles(p)) => {
+                Some(p.clone())
+            }
+            _ => None,
+        };
+        self.extracts.iter().cloned().chain(imagery).collect()
+    }
+
     /// Loads `sources` (the default `world` when empty); names prefer `name:LANG`.
     pub fn load(sources: &[BasemapSource], label_lang: Option<&str>) -> Result<Self, BasemapError> {
         let mut out = Basemaps {

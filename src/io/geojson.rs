@@ -27,6 +27,9 @@ mod parallel;
 mod ring;
 mod unique;
 
+#[cfg(feature = "arrow")]
+pub(crate) use fast::PropVal;
+
 /// Reads sites from a file: a FeatureCollection, or for `.geojsonl`, `.ndjson`,
 /// `.jsonl`, `.geojsons` and `.geojsonseq` names one Feature per line or an
 /// RFC 8142 text sequence. A FeatureCollection is read into memory whole and
@@ -811,6 +814,33 @@ fn site_from_parts<P: Props>(
         position_uncertainty_m,
         notified,
         details: details.boxed(),
+    })
+}
+
+/// A site from a table row (Arrow, GeoParquet): its cells by column name,
+/// read as a Feature's properties are (the same attributes, types and
+/// checks), the `id` column as the Feature's id. Errors name the row
+/// (`row`, 0-based, is shown 1-based).
+#[cfg(feature = "arrow")]
+pub(crate) fn site_from_row(
+    file: &str,
+    row: usize,
+    cells: Vec<(&str, PropVal)>,
+    geometry: SiteGeometry,
+) -> Result<Site, InputError> {
+    let props = fast::PropList(cells);
+    let id = id_from(None, props.prop("id"));
+    let ctx = Ctx {
+        file,
+        index: row,
+        id,
+    };
+    site_from_parts(&ctx, props, Some(geometry)).map_err(|mut e| {
+        e.at = Some(format!("row {}", row + 1));
+        if e.field.as_deref() == Some("id") {
+            e.message = "missing: give each site an id (an `id` or `site` column)".into();
+        }
+        e
     })
 }
 

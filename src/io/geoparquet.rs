@@ -1,20 +1,26 @@
 //! GeoParquet 1.0/1.1 in and out (feature `geoparquet`): sites and
-//! incidents from `.parquet` files with WKB geometries in WGS84 lon/lat (as
-//! GeoPandas, DuckDB and GDAL write them), and the proximity table with the
-//! sites' nearest points as geometry.
+//! incidents from `.parquet` files in WGS84 lon/lat, geometries as WKB (as
+//! GeoPandas, DuckDB and GDAL write them) or in GeoParquet 1.1's native
+//! GeoArrow encodings (`point`, `polygon`, `multipolygon`, …; see
+//! [`super::geoarrow`]), and the proximity table with the sites' nearest
+//! points as WKB geometry.
 //!
-//! The columns are those of [`super::arrow`]. A file without GeoParquet
-//! metadata is read when it has a WKB `geometry` column. Only the WKB
-//! encoding is read: a file in a native GeoArrow encoding is refused with the
-//! way to rewrite it.
+//! The columns are those of [`super::arrow`]; bounding-box covering columns
+//! and secondary geometry columns are not read. A file without GeoParquet
+//! metadata is read when it has a WKB (or GeoArrow-marked) `geometry`
+//! column. Files are read one batch of a row group at a time, each batch
+//! converted before the next is decoded, so the decoded table never sits
+//! in memory whole.
 
+use super::geoarrow::Native;
 use super::{arrow, InputError};
 use crate::model::{Incident, Site};
 use crate::proximity::ProximityRow;
 use crate::util::atomic::{at, persist, temp_file_beside};
-use arrow_array::RecordBatch;
+use arrow_array::{RecordBatch, RecordBatchReader};
+use arrow_schema::{Field, Schema, SchemaRef};
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use parquet::arrow::ArrowWriter;
+use parquet::arrow::{ArrowWriter, ProjectionMask};
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
@@ -30,21 +36,35 @@ pub fn is_parquet(path: &Path) -> bool {
         .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "parquet" | "geoparquet"))
 }
 
-/// Reads the sites of a GeoParquet file.
+/// Reads the sites of a GeoParquet file, converting each batch of rows as
+/// it is read (see [`arrow::sites`] for the columns).
 pub fn read_sites(path: &Path) -> Result<Vec<Site>, InputError> {
     let (batches, geometry) = read_batches(path)?;
-    arrow::sites(&batches, Some(&geometry), &path.display().to_string())
+    arrow::sites_from(batches, Some(&geometry), &path.display().to_string())
 }
 
-/// Reads the incidents (impact points) of a GeoParquet file.
+/// Reads the incidents (impact points) of a GeoParquet file, converting
+/// each batch of rows as it is read (see [`arrow::incidents`]).
 pub fn read_incidents(path: &Path) -> Result<Vec<Incident>, InputError> {
     let (batches, geometry) = read_batches(path)?;
-    arrow::incidents(&batches, Some(&geometry), &path.display().to_string())
+    arrow::incidents_from(batches, Some(&geometry), &path.display().to_string())
 }
 
-/// A file's record batches and the name of its primary geometry column,
-/// checked to be WKB in WGS84 lon/lat.
-pub fn read_batches(path: &Path) -> Result<(Vec<RecordBatch>, String), InputError> {
+/// A file's record batches, read one at a time (a row group is decoded as
+/// its rows are asked for), and the name of its primary geometry column,
+/// checked to be in WGS84 lon/lat. The geometry column's field carries the
+/// GeoArrow extension name of its GeoParquet encoding (`geoarrow.wkb`,
+/// `geoarrow.polygon`, …); bounding-box covering columns and other geometry
+/// columns are not read.
+pub fn read_batches(
+    path: &Path,
+) -> Result<
+    (
+        impl Iterator<Item = Result<RecordBatch, InputError>>,
+        String,
+    ),
+    InputError,
+> {
     let name = path.display().to_string();
     let bad = |m: String| InputError::file(&name, m);
     let file = super::geojson::open(path)?;
@@ -56,40 +76,87 @@ pub fn read_batches(path: &Path) -> Result<(Vec<RecordBatch>, String), InputErro
         .key_value_metadata()
         .and_then(|kv| kv.iter().find(|kv| kv.key == "geo"))
         .and_then(|kv| kv.value.clone());
-    let geometry = match geo {
-        None => "geometry".to_string(),
+    let column = match geo {
+        None => GeoColumn {
+            name: "geometry".to_string(),
+            native: None,
+            skip: Vec::new(),
+        },
         Some(text) => {
             let geo: Value = serde_json::from_str(&text)
                 .map_err(|e| bad(format!("its GeoParquet metadata is not JSON ({e})")))?;
             primary_column(&geo).map_err(bad)?
         }
     };
+    let schema = builder.schema().clone();
+    let kept: Vec<usize> = (0..schema.fields().len())
+        .filter(|&i| !column.skip.contains(schema.field(i).name()))
+        .collect();
+    let mask = ProjectionMask::roots(builder.parquet_schema(), kept.iter().copied());
     let reader = builder
+        .with_projection(mask)
         .build()
         .map_err(|e| bad(format!("cannot be read ({e})")))?;
-    let batches = reader
-        .collect::<Result<Vec<_>, _>>()
-        .map_err(|e| bad(format!("cannot be read ({e})")))?;
+    // The encoding the GeoParquet metadata gives, on the geometry field.
+    let marked = column.marked(&reader.schema());
+    let geometry = column.name;
+    let batches = reader.map(move |batch| {
+        let batch = batch.map_err(|e| InputError::file(&name, format!("cannot be read ({e})")))?;
+        match &marked {
+            None => Ok(batch),
+            Some(schema) => RecordBatch::try_new(schema.clone(), batch.columns().to_vec())
+                .map_err(|e| InputError::file(&name, format!("cannot be read ({e})"))),
+        }
+    });
     Ok((batches, geometry))
 }
 
-/// The primary geometry column of GeoParquet metadata, checked: WKB encoding,
-/// lon/lat on WGS84 (no `crs`, or OGC:CRS84 / EPSG:4326).
-fn primary_column(geo: &Value) -> Result<String, String> {
+/// The primary geometry column of a GeoParquet file.
+#[derive(Debug)]
+struct GeoColumn {
+    name: String,
+    /// The native GeoArrow type of its encoding; `None` for WKB.
+    native: Option<Native>,
+    /// Columns not to read: the other geometry columns and bounding-box coverings.
+    skip: Vec<String>,
+}
+
+impl GeoColumn {
+    /// `schema` with the geometry field marked with its encoding's
+    /// extension name (`None` when the file has no such column).
+    fn marked(&self, schema: &SchemaRef) -> Option<SchemaRef> {
+        let i = schema.index_of(&self.name).ok()?;
+        let extension = self
+            .native
+            .map_or_else(|| arrow::WKB_EXTENSION.to_string(), Native::extension_name);
+        let mut fields: Vec<Field> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
+        let mut metadata = fields[i].metadata().clone();
+        metadata.insert(arrow::EXTENSION_KEY.to_string(), extension);
+        fields[i] = fields[i].clone().with_metadata(metadata);
+        Some(Arc::new(Schema::new_with_metadata(
+            fields,
+            schema.metadata().clone(),
+        )))
+    }
+}
+
+/// The primary geometry column of GeoParquet metadata, checked: WKB or a
+/// native encoding, lon/lat on WGS84 (no `crs`, or OGC:CRS84 / EPSG:4326).
+fn primary_column(geo: &Value) -> Result<GeoColumn, String> {
     let column = geo["primary_column"]
         .as_str()
         .ok_or("its GeoParquet metadata names no primary_column")?;
     let meta = &geo["columns"][column];
-    match meta["encoding"].as_str() {
-        Some(e) if e.eq_ignore_ascii_case("wkb") => {}
-        Some(e) => {
-            return Err(format!(
-                "geometry column `{column}` is in the {e} encoding: write it as WKB \
-                 (GeoPandas: to_parquet(..., geometry_encoding=\"WKB\"))"
-            ))
-        }
+    let native = match meta["encoding"].as_str() {
+        Some(e) if e.eq_ignore_ascii_case("wkb") => None,
+        Some(e) => Some(Native::from_encoding(e).ok_or_else(|| {
+            format!(
+                "geometry column `{column}` is in the {e} encoding: write it as WKB or a GeoArrow \
+                 native encoding (point, linestring, polygon, multipoint, multilinestring, multipolygon)"
+            )
+        })?),
         None => return Err(format!("geometry column `{column}` has no encoding")),
-    }
+    };
     let crs = &meta["crs"];
     let id = (crs["id"]["authority"].as_str(), &crs["id"]["code"]);
     let wgs84 = match id {
@@ -104,7 +171,12 @@ fn primary_column(geo: &Value) -> Result<String, String> {
             "geometry column `{column}` is in {named}: reproject to WGS84 lon/lat (EPSG:4326)"
         ));
     }
-    Ok(column.to_string())
+    let skip = arrow::not_attributes(geo, column);
+    Ok(GeoColumn {
+        name: column.to_string(),
+        native,
+        skip,
+    })
 }
 
 /// Writes the proximity table (see [`arrow::rows_batch`]) to `path` as
@@ -169,21 +241,42 @@ mod tests {
         let epsg = json!({"id": {"authority": "EPSG", "code": 4326}});
         for crs in [Value::Null, crs84, epsg] {
             let m = meta(json!({"encoding": "WKB", "geometry_types": [], "crs": crs}));
-            assert_eq!(primary_column(&m).unwrap(), "geom");
+            let column = primary_column(&m).unwrap();
+            assert_eq!((column.name.as_str(), column.native), ("geom", None));
         }
     }
 
     #[test]
-    fn native_encodings_and_projected_crs_are_refused_with_the_fix() {
-        let native = meta(json!({"encoding": "point", "geometry_types": ["Point"]}));
-        assert!(primary_column(&native)
-            .unwrap_err()
-            .contains("write it as WKB"));
+    fn native_encodings_are_read_and_others_refused_with_the_fix() {
+        for (encoding, native) in [
+            ("point", Native::Point),
+            ("MultiPolygon", Native::MultiPolygon),
+        ] {
+            let m = meta(json!({"encoding": encoding, "geometry_types": []}));
+            assert_eq!(primary_column(&m).unwrap().native, Some(native));
+        }
+        let wkt = meta(json!({"encoding": "WKT", "geometry_types": ["Point"]}));
+        let e = primary_column(&wkt).unwrap_err();
+        assert!(
+            e.contains("write it as WKB or a GeoArrow native encoding"),
+            "{e}"
+        );
         let utm =
             json!({"name": "WGS 84 / UTM zone 36N", "id": {"authority": "EPSG", "code": 32636}});
         let projected = meta(json!({"encoding": "WKB", "crs": utm}));
         let e = primary_column(&projected).unwrap_err();
         assert!(e.contains("UTM zone 36N") && e.contains("reproject"), "{e}");
         assert!(primary_column(&json!({"version": "1.0.0"})).is_err());
+    }
+
+    #[test]
+    fn coverings_and_other_geometry_columns_are_skipped() {
+        let bbox = json!({"xmin": ["bbox", "xmin"], "ymin": ["bbox", "ymin"],
+                          "xmax": ["bbox", "xmax"], "ymax": ["bbox", "ymax"]});
+        let geo = json!({"version": "1.1.0", "primary_column": "geom", "columns": {
+            "geom": {"encoding": "polygon", "geometry_types": [], "covering": {"bbox": bbox}},
+            "centroid": {"encoding": "WKB", "geometry_types": []},
+        }});
+        assert_eq!(primary_column(&geo).unwrap().skip, ["bbox", "centroid"]);
     }
 }

@@ -12,7 +12,7 @@
 
 use crate::imagery::warp::{frame_window, pixels_per_page_pixel};
 use crate::imagery::{Crs, GeoImage, Placement};
-use crate::render::view::MapView;
+use crate::view::MapView;
 use geo_types::Coord;
 use std::fs::File;
 use std::io::BufReader;

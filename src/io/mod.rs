@@ -9,6 +9,8 @@ pub mod basemap;
 pub mod basemap_sources;
 pub mod csv;
 mod error;
+#[cfg(feature = "arrow")]
+pub mod geoarrow;
 pub mod geojson;
 #[cfg(feature = "geoparquet")]
 pub mod geoparquet;

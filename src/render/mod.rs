@@ -33,7 +33,7 @@
 pub mod backdrop;
 pub mod font;
 pub mod furniture;
-pub mod geom;
+pub use crate::view::geom;
 // The ground model lives below render and io (the OSM reader fills it, the map draws it).
 pub use crate::basemap::ground;
 pub mod labels;
@@ -44,13 +44,14 @@ pub mod scene;
 pub mod svg;
 pub mod symbols;
 pub mod timeline;
-pub mod view;
+pub use crate::view;
 
 pub use crate::basemap::Basemap;
 pub use backdrop::Backdrop;
 pub use ground::{Ground, GroundSource};
 pub use map::{
-    build_map, build_map_over, render_map, render_map_over, Extent, MapKind, MapLayout, MapSpec,
+    build_map, build_map_over, render_map, render_map_over, Backgrounds, Extent, MapKind,
+    MapLayout, MapSpec,
 };
 pub use page::{Page, Paper};
 pub use scene::{Georef, Raster, Scene};

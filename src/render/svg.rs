@@ -1,7 +1,10 @@
 //! SVG output. Text is written as glyph outlines from the bundled font, so the picture looks
 //! the same in every viewer whatever fonts it has: each glyph used is defined once (a `<path>`
 //! in font units in `<defs>`) and placed with `<use>`. Each text keeps its characters in an
-//! `aria-label` (and a `<title>`) for search, accessibility and checks.
+//! `aria-label` (and a `<title>`) for accessibility and checks, and in an invisible `<text>`
+//! laid over the glyphs at their size and width (`fill-opacity="0"`, hidden from screen
+//! readers, which read the label), so that a browser's find-in-page and copying find the words
+//! where they are drawn. (librsvg leaves such text out of the PDFs it makes.)
 //!
 //! Coordinates are page pixels, written with two decimals; the output depends only on the scene.
 
@@ -215,13 +218,12 @@ fn write_text(out: &mut String, t: &Text) {
     let run = font::layout(t);
     let label = escape(&t.text);
     let s = run.scale;
-    let mut transform = format!("translate({} {})", num(t.at.x), num(t.at.y));
+    let mut place = format!("translate({} {})", num(t.at.x), num(t.at.y));
     if t.angle_deg != 0.0 {
-        let _ = write!(transform, " rotate({})", num(t.angle_deg));
+        let _ = write!(place, " rotate({})", num(t.angle_deg));
     }
-    let _ = write!(
-        transform,
-        " translate({} 0) scale({} {})",
+    let transform = format!(
+        "{place} translate({} 0) scale({} {})",
         num(run.x0),
         fine(s),
         fine(-s)
@@ -246,6 +248,20 @@ fn write_text(out: &mut String, t: &Text) {
         let _ = write!(out, r#"<g fill="none"{}>{uses}</g>"#, stroke_attrs(&halo));
     }
     let _ = writeln!(out, r#"<g{}>{uses}</g></g>"#, fill_attrs(&t.paint));
+    let width = font::measure(&t.text, t.size, t.weight).width;
+    if !t.text.trim().is_empty() && width > 0.0 {
+        let bold = match t.weight {
+            Weight::Bold => r#" font-weight="bold""#,
+            Weight::Regular => "",
+        };
+        let _ = writeln!(
+            out,
+            r#"<text transform="{place}" x="{}" font-family="DejaVu Sans, sans-serif" font-size="{}"{bold} textLength="{}" lengthAdjust="spacingAndGlyphs" fill-opacity="0" aria-hidden="true">{label}</text>"#,
+            num(run.x0),
+            num(t.size),
+            num(width)
+        );
+    }
 }
 
 /// A number with up to six decimals (scales).
@@ -349,9 +365,15 @@ mod tests {
             halo: Some((Rgb(255, 255, 255), 2.0)),
         });
         let svg = to_svg(&s);
-        assert!(!svg.contains("<text"));
         assert!(svg.contains(r#"aria-label="A &amp; B &lt;Київ&gt;""#));
         let doc = roxmltree::Document::parse(&svg).unwrap();
+        // The words once more, as invisible text at the glyphs' size and width.
+        let text = doc.descendants().find(|n| n.has_tag_name("text")).unwrap();
+        assert_eq!(text.text(), Some("A & B <Київ>"));
+        assert_eq!(text.attribute("fill-opacity"), Some("0"));
+        assert_eq!(text.attribute("font-size"), Some("12"));
+        let width = font::measure("A & B <Київ>", 12.0, Weight::Regular).width;
+        assert_eq!(text.attribute("textLength"), Some(num(width).as_str()));
         // One definition per distinct glyph (A, space, &, B, <, К, и, ї, в, >), each placed
         // twice: halo and fill.
         let defs = doc.descendants().filter(|n| n.has_tag_name("path")).count();

@@ -20,7 +20,9 @@ pub struct Manifest {
     pub tool: String,
     /// The version of impactmap that wrote the report.
     pub version: String,
-    /// The case's input files, by name within the case folder.
+    /// The case's input files, by name within the case folder; the extracts
+    /// and imagery the maps were drawn over, also by their full path when
+    /// they lie outside it.
     pub inputs: Vec<FileEntry>,
     /// Every file of the report but the manifest, by path within the report
     /// folder (`/`-separated), in path order.
@@ -62,9 +64,9 @@ impl Manifest {
     pub fn of(dir: &Path, case_dir: &Path, inputs: &[PathBuf]) -> io::Result<Manifest> {
         let inputs = inputs
             .iter()
-            .map(|p| {
-                let rel = p.strip_prefix(case_dir).unwrap_or(p);
-                FileEntry::of(case_dir, &slashed(rel))
+            .map(|p| match p.strip_prefix(case_dir) {
+                Ok(rel) => FileEntry::of(case_dir, &slashed(rel)),
+                Err(_) => FileEntry::of(case_dir, &std::path::absolute(p)?.to_string_lossy()),
             })
             .collect::<io::Result<_>>()?;
         let files = files_under(dir)?

@@ -407,9 +407,11 @@ pub fn write_report_over(
             &case.sites,
             &case.incidents,
             &rows,
-            &basemaps.world,
-            basemaps,
-            backdrop,
+            &render::Backgrounds {
+                basemap: &basemaps.world,
+                ground: basemaps,
+                backdrop,
+            },
         )
         .map_err(render_error(&files[0]))?;
         for rel in &files {
@@ -465,6 +467,13 @@ pub fn write_report_over(
     write_atomic(&path, |w| w.write_all(report_md.as_bytes()))?;
     summary.files.push("report.md".into());
 
+    // The extracts and imagery drawn from are inputs too, wherever they lie.
+    let mut inputs = inputs;
+    for file in basemaps.files() {
+        if !inputs.contains(&file) {
+            inputs.push(file);
+        }
+    }
     let manifest = Manifest::of(&root, case_dir, &inputs)?;
     let path = root.join(MANIFEST_NAME);
     write_atomic(&path, |w| w.write_all(manifest.to_json().as_bytes()))?;

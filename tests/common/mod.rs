@@ -141,3 +141,19 @@ pub fn read_csv(path: &std::path::Path) -> Vec<std::collections::HashMap<String,
         })
         .collect()
 }
+
+/// The impactmap program set to run `command` (`proximity`, `layers`, …) on
+/// a sites file and an incidents file; add the outputs and options.
+pub fn impactmap_on(
+    command: &str,
+    sites: &std::path::Path,
+    incidents: &std::path::Path,
+) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_impactmap"));
+    c.arg(command)
+        .arg("--sites")
+        .arg(sites)
+        .arg("--incidents")
+        .arg(incidents);
+    c
+}

@@ -36,10 +36,10 @@ struct RawFeature<'a> {
 /// (a name with escapes, or given twice, sends the feature to the general path,
 /// which says what is wrong).
 #[derive(Default)]
-struct PropList<'a>(Vec<(&'a str, PropVal<'a>)>);
+pub(crate) struct PropList<'a>(pub(crate) Vec<(&'a str, PropVal<'a>)>);
 
 /// A property value: a string without escapes, borrowed, or any JSON value.
-enum PropVal<'a> {
+pub(crate) enum PropVal<'a> {
     Str(&'a str),
     Json(Value),
 }

@@ -97,17 +97,21 @@ fn json_string(s: &str) -> String {
     serde_json::Value::String(s.to_string()).to_string()
 }
 
+/// How [`write_layer`] begins the file of the layer `name`.
+pub fn header(name: &str) -> String {
+    format!(
+        "{{\"type\":\"FeatureCollection\",\"name\":{},\"features\":[",
+        json_string(name)
+    )
+}
+
 /// Writes a layer as one RFC 7946 FeatureCollection, one feature per line.
 ///
 /// The collection carries a `name` foreign member (GDAL's layer name) and a
 /// `bbox` is not written (GDAL recomputes extents; a leading `bbox` also
 /// confuses the `geojson` crate's streaming reader).
 pub fn write_layer(w: &mut impl Write, layer: &Layer) -> io::Result<()> {
-    write!(
-        w,
-        "{{\"type\":\"FeatureCollection\",\"name\":{},\"features\":[",
-        json_string(&layer.name)
-    )?;
+    w.write_all(header(&layer.name).as_bytes())?;
     for (i, f) in layer.features.iter().enumerate() {
         w.write_all(if i == 0 { b"\n" } else { b",\n" })?;
         w.write_all(b"{\"type\":\"Feature\",\"properties\":{")?;

@@ -27,7 +27,7 @@ pub mod qml;
 use crate::layers::{build_layers, Layer, LayerOptions};
 use crate::model::{Incident, Site};
 use crate::proximity::ProximityRow;
-use crate::util::atomic::{persist, temp_file_beside, write_atomic, StagingDir};
+use crate::util::atomic::{at, persist, temp_file_beside, write_atomic, StagingDir};
 use std::path::{Path, PathBuf};
 
 /// Output format of [`write_layers`].
@@ -64,6 +64,11 @@ pub struct Written {
     pub files: Vec<(PathBuf, usize)>,
     /// GeoJSON layers not written, with why (see [`left_out`]).
     pub left_out: Vec<LeftOut>,
+    /// Files an earlier run wrote for layers this set leaves out, removed so
+    /// that the folder does not mix two runs.
+    pub removed: Vec<PathBuf>,
+    /// Files named as a left-out layer that impactmap did not write: kept.
+    pub foreign: Vec<PathBuf>,
 }
 
 /// A layer not written as GeoJSON: it would hold no geometry, and QGIS
@@ -172,10 +177,47 @@ pub fn write_layer_set(
         }
     }
     staging.move_files_into(dir)?;
+    let (removed, foreign) = remove_stale(dir, &left)?;
     Ok(Written {
         files: set_files(dir, layers, format),
         left_out: left,
+        removed,
+        foreign,
     })
+}
+
+/// Removes from `dir` the GeoJSON files (and their styles) of the layers
+/// `left` that an earlier run wrote. A file is taken as impactmap's only
+/// when it begins as [`geojson_out::write_layer`] begins that layer; others
+/// are left in place and returned second.
+fn remove_stale(dir: &Path, left: &[LeftOut]) -> std::io::Result<(Vec<PathBuf>, Vec<PathBuf>)> {
+    use std::io::Read;
+    let (mut removed, mut foreign) = (Vec::new(), Vec::new());
+    for l in left {
+        let path = dir.join(format!("{}.geojson", l.layer));
+        let expected = geojson_out::header(&l.layer);
+        let mut start = Vec::with_capacity(expected.len());
+        match std::fs::File::open(&path) {
+            Ok(f) => f
+                .take(expected.len() as u64)
+                .read_to_end(&mut start)
+                .map_err(at("reading", &path))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(at("reading", &path)(e)),
+        };
+        if start != expected.as_bytes() {
+            foreign.push(path);
+            continue;
+        }
+        for stale in [path.clone(), path.with_extension("qml")] {
+            match std::fs::remove_file(&stale) {
+                Ok(()) => removed.push(stale),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(at("removing", &stale)(e)),
+            }
+        }
+    }
+    Ok((removed, foreign))
 }
 
 /// Writes a GeoPackage to a temporary file beside `path`, then renames it over `path`.

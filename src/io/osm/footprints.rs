@@ -18,13 +18,16 @@
 //! building lies within a kilometre of it. Distances are exact geodesic
 //! (WGS84) from the recorded point to the outline, 0 inside it.
 //!
-//! Only what lies near the point sites is read: node positions are tested
+//! Only what lies near the point sites is kept: node positions are tested
 //! against cells of 0.01° around each site, so memory grows with the
-//! buildings near the sites, not with the extract.
+//! buildings near the sites, not with the extract. The first pass notes what
+//! each block holds; the later passes decompress only the blocks with ways
+//! (or relations) and those whose node ids may hold a node they need.
 
 use super::{
-    find_way, for_each_node, owned, relation_polygons, rings, scan, with_outer_tags, Member,
-    MemberWay, NodeLookup, OsmError, Relation, TagFilter, NOT_OWN_TAGS,
+    find_way, for_each_node, node_positions, owned, relation_polygons, rings, scan_blocks,
+    with_outer_tags, BlockIndex, BlockInfo, Member, MemberWay, NodeLookup, OsmError, Relation,
+    TagFilter, NOT_OWN_TAGS,
 };
 use crate::geodesy::{point_to_multipolygon, point_to_polygon};
 use crate::model::{Site, SiteGeometry};
@@ -282,16 +285,24 @@ pub fn read_outlines(
     let fitting_tags = filters(&[&DIPLOMATIC_TAGS[..], &MEDICAL_TAGS[..], &["name"]].concat());
     let any_tag = filters(&["type"]);
 
-    // Pass 1: the nodes in the cells.
+    // Pass 1: the nodes in the cells, and what each block holds.
     let mut near = NearNodes::default();
-    if !cells.fitting.is_empty() {
-        for (fitting, any) in scan(path, |block| nodes_in_cells(block, &cells))? {
-            near.fitting.extend(fitting);
-            near.any.extend(any);
-        }
+    let mut infos = Vec::new();
+    for (i, (fitting, any, info)) in
+        scan_blocks(path, |_| true, |_, block| nodes_in_cells(block, &cells))?
+    {
+        near.fitting.extend(fitting);
+        near.any.extend(any);
+        infos.push((i, info));
     }
+    let blocks = BlockIndex::new(infos);
     near.fitting.sort_unstable();
     near.any.sort_unstable();
+    // Ways and relations are decoded only where a block holds them.
+    let holding = |keep: &dyn Fn(&BlockInfo) -> bool| {
+        let wanted = blocks.blocks_where(keep);
+        move |i: usize| wanted.binary_search(&i).is_ok()
+    };
 
     // Pass 2: closed outline ways that touch them, pinned ways, and candidate relations.
     let wanted = |id: i64, tags: &[(String, String)], refs: &[i64], pinned: &[i64]| {
@@ -310,8 +321,15 @@ pub fn read_outlines(
         pinned_relations.binary_search(&id).is_ok()
             || ((old_style || tagged(&outline_tags)) && !tagged(exclude))
     };
-    for (w, r) in scan(path, |block| {
-        elements_in(block, &wanted, &relation_kept, &pinned_ways)
+    // A way not pinned and with no node near a site is left before its tags are read.
+    let may_want = |id: i64, refs: &[i64]| {
+        pinned_ways.binary_search(&id).is_ok()
+            || near.touches(refs, false)
+            || near.touches(refs, true)
+    };
+    let with_elements = holding(&|b| b.has_ways || b.has_relations);
+    for (_, (w, r)) in scan_blocks(path, with_elements, |_, block| {
+        elements_in(block, &may_want, &wanted, &relation_kept, &pinned_ways)
     })? {
         ways.extend(w);
         relations.extend(r);
@@ -328,7 +346,10 @@ pub fn read_outlines(
     member_ids.dedup();
     let mut members: Vec<MemberWay> = Vec::new();
     if !member_ids.is_empty() {
-        for found in scan(path, |block| super::ways_in(block, &member_ids))? {
+        let with_ways = holding(&|b| b.has_ways);
+        for (_, found) in scan_blocks(path, with_ways, |_, block| {
+            super::ways_in(block, &member_ids)
+        })? {
             members.extend(found);
         }
         members.sort_unstable_by_key(|w| w.id);
@@ -368,7 +389,7 @@ pub fn read_outlines(
         .collect();
     node_ids.sort_unstable();
     node_ids.dedup();
-    let coords = super::node_positions(path, &node_ids)?;
+    let coords = node_positions(path, &node_ids, Some(&blocks))?;
     let lookup = NodeLookup {
         ids: &node_ids,
         coords: &coords,
@@ -403,10 +424,16 @@ pub fn read_outlines(
     Ok(outlines)
 }
 
-/// Pass 1: ids of the nodes in the cells (for fitting outlines, for any).
-fn nodes_in_cells(block: &PrimitiveBlock, cells: &Cells) -> (Vec<i64>, Vec<i64>) {
+/// Pass 1: ids of the nodes in the cells (for fitting outlines, for any),
+/// and what the block holds.
+fn nodes_in_cells(block: &PrimitiveBlock, cells: &Cells) -> (Vec<i64>, Vec<i64>, BlockInfo) {
     let (mut fitting, mut any) = (Vec::new(), Vec::new());
+    let mut info = BlockInfo::default();
+    for group in block.groups() {
+        info.add_group(&group);
+    }
     for_each_node(block, |id, c| {
+        info.add_node(id);
         let at = cell(c.x, c.y);
         if cells.any.contains(&at) {
             any.push(id);
@@ -415,7 +442,7 @@ fn nodes_in_cells(block: &PrimitiveBlock, cells: &Cells) -> (Vec<i64>, Vec<i64>)
             fitting.push(id);
         }
     });
-    (fitting, any)
+    (fitting, any, info)
 }
 
 type Candidates = (Vec<MemberWay>, Vec<RelationCandidate>);
@@ -423,10 +450,12 @@ type Candidates = (Vec<MemberWay>, Vec<RelationCandidate>);
 /// A multipolygon relation that may be an outline: id, tags, members.
 type RelationCandidate = (i64, Vec<(String, String)>, Relation);
 
-/// Pass 2: closed ways that `wanted` keeps, and the multipolygon relations
-/// that may be outlines (decided once their member ways are read).
+/// Pass 2: closed ways that `may_want` (on id and nodes) and then `wanted`
+/// (with tags) keep, and the multipolygon relations that may be outlines
+/// (decided once their member ways are read).
 fn elements_in(
     block: &PrimitiveBlock,
+    may_want: &(impl Fn(i64, &[i64]) -> bool + Sync),
     wanted: &(impl Fn(i64, &[(String, String)], &[i64], &[i64]) -> bool + Sync),
     relation_kept: &(impl Fn(i64, &[(String, String)], bool) -> bool + Sync),
     pinned_ways: &[i64],
@@ -435,7 +464,7 @@ fn elements_in(
     for group in block.groups() {
         for w in group.ways() {
             let refs: Vec<i64> = w.refs().collect();
-            if refs.len() < 4 || refs.first() != refs.last() {
+            if refs.len() < 4 || refs.first() != refs.last() || !may_want(w.id(), &refs) {
                 continue;
             }
             let tags = owned(w.tags());

@@ -14,7 +14,7 @@
 //! extract) is drawn with the nodes it has (a street) or left out (an area).
 
 use super::rings::{self, Node};
-use super::{degrees, nodes_in, scan_blocks, OsmError};
+use super::{degrees, node_positions, scan_blocks, BlockIndex, BlockInfo, OsmError};
 use crate::basemap::ground::{Area, AreaClass, Ground, Line, LineClass, Place, Road, RoadClass};
 use geo_types::{Coord, LineString, Point, Polygon};
 use osmpbf::{PrimitiveBlock, RelMemberType};
@@ -128,14 +128,6 @@ impl BBox {
     }
 }
 
-/// What a block holds, for the later passes to skip the others.
-#[derive(Debug, Default)]
-struct BlockInfo {
-    /// Lowest and highest node id.
-    node_ids: Option<(i64, i64)>,
-    has_ways: bool,
-}
-
 /// A multipolygon relation drawn as an area.
 #[derive(Debug)]
 struct AreaRelation {
@@ -178,16 +170,11 @@ pub fn read_ground(path: &Path, bbox: [f64; 4], lang: Option<&str>) -> Result<Gr
         places.extend(first.places);
         relations.extend(first.relations);
     }
-    // Blocks by index, for the later passes to look them up.
-    infos.sort_unstable_by_key(|b| b.0);
+    let blocks = BlockIndex::new(infos);
     inside.sort_unstable_by_key(|n| n.0);
     places.sort_by_key(|p| p.0);
     relations.sort_unstable_by_key(|r| r.id);
-    let way_blocks: Vec<usize> = infos
-        .iter()
-        .filter(|(_, b)| b.has_ways)
-        .map(|(i, _)| *i)
-        .collect();
+    let way_blocks = blocks.blocks_where(|b| b.has_ways);
     let has_ways = |i: usize| way_blocks.binary_search(&i).is_ok();
 
     // Pass 2: ways drawn with a node inside, and relation members with a node inside.
@@ -239,25 +226,7 @@ pub fn read_ground(path: &Path, bbox: [f64; 4], lang: Option<&str>) -> Result<Gr
         .collect();
     outside.sort_unstable();
     outside.dedup();
-    let mut far: Vec<Option<Coord<f64>>> = vec![None; outside.len()];
-    if !outside.is_empty() {
-        let node_blocks: Vec<usize> = infos
-            .iter()
-            .filter(|(_, b)| {
-                b.node_ids.is_some_and(|(lo, hi)| {
-                    let k = outside.partition_point(|id| *id < lo);
-                    k < outside.len() && outside[k] <= hi
-                })
-            })
-            .map(|(i, _)| *i)
-            .collect();
-        let wanted = |i: usize| node_blocks.binary_search(&i).is_ok();
-        for (_, found) in scan_blocks(path, wanted, |_, b| nodes_in(b, &outside))? {
-            for (i, c) in found {
-                far[i] = Some(c);
-            }
-        }
-    }
+    let far = node_positions(path, &outside, Some(&blocks))?;
     let at = |id: i64| -> Option<Coord<f64>> {
         match inside.binary_search_by_key(&id, |n| n.0) {
             Ok(i) => Some(inside[i].1),
@@ -338,12 +307,11 @@ fn assemble(
 /// Pass 1 over one block.
 fn first_pass(block: &PrimitiveBlock, bbox: BBox, lang: Option<&str>) -> First {
     let mut f = First::default();
-    let mut node_ids: Option<(i64, i64)> = None;
+    let mut info = BlockInfo::default();
     let (mut nodes, mut places) = (Vec::new(), Vec::new());
     for group in block.groups() {
         let mut node = |id: i64, c: Coord<f64>, tags: &mut dyn Iterator<Item = (&str, &str)>| {
-            let (lo, hi) = node_ids.get_or_insert((id, id));
-            (*lo, *hi) = ((*lo).min(id), (*hi).max(id));
+            info.add_node(id);
             if bbox.contains(c) {
                 nodes.push((id, c));
                 let tags: Vec<(&str, &str)> = tags.collect();
@@ -377,7 +345,7 @@ fn first_pass(block: &PrimitiveBlock, bbox: BBox, lang: Option<&str>) -> First {
                 &mut n.tags(),
             );
         }
-        f.info.has_ways |= group.ways().next().is_some();
+        info.add_group(&group);
         for r in group.relations() {
             if !r.tags().any(|(k, v)| k == "type" && v == "multipolygon") {
                 continue;
@@ -401,7 +369,7 @@ fn first_pass(block: &PrimitiveBlock, bbox: BBox, lang: Option<&str>) -> First {
             }
         }
     }
-    f.info.node_ids = node_ids;
+    f.info = info;
     f.nodes = nodes;
     f.places = places;
     f

@@ -281,7 +281,7 @@ pub fn read_sites_excluding(
     node_ids.extend(members.iter().flat_map(|w| w.refs.iter().copied()));
     node_ids.sort_unstable();
     node_ids.dedup();
-    let coords = node_positions(path, &node_ids)?;
+    let coords = node_positions(path, &node_ids, None)?;
     let lookup = NodeLookup {
         ids: &node_ids,
         coords: &coords,
@@ -617,17 +617,79 @@ fn nodes_in(block: &PrimitiveBlock, wanted: &[i64]) -> Vec<(usize, Coord<f64>)> 
 }
 
 /// Positions of the nodes `ids` (sorted), by index into it: `None` for a
-/// node not in the extract.
-fn node_positions(path: &Path, ids: &[i64]) -> Result<Vec<Option<Coord<f64>>>, OsmError> {
+/// node not in the extract. With `blocks` (a first pass's), only the blocks
+/// whose node ids may include one of `ids` are decompressed.
+fn node_positions(
+    path: &Path,
+    ids: &[i64],
+    blocks: Option<&BlockIndex>,
+) -> Result<Vec<Option<Coord<f64>>>, OsmError> {
     let mut coords = vec![None; ids.len()];
-    if !ids.is_empty() {
-        for found in scan(path, |block| nodes_in(block, ids))? {
-            for (i, c) in found {
-                coords[i] = Some(c);
-            }
+    if ids.is_empty() {
+        return Ok(coords);
+    }
+    let wanted = blocks.map(|b| b.blocks_where(|info| info.may_hold_node(ids)));
+    let keep = |i: usize| wanted.as_ref().is_none_or(|w| w.binary_search(&i).is_ok());
+    for (_, found) in scan_blocks(path, keep, |_, block| nodes_in(block, ids))? {
+        for (i, c) in found {
+            coords[i] = Some(c);
         }
     }
     Ok(coords)
+}
+
+/// What a data block holds, noted by a reader's first pass so that its later
+/// passes decompress only the blocks they need (an extract's blocks hold
+/// nodes, then ways, then relations, each sorted by id).
+#[derive(Debug, Default, Clone, Copy)]
+struct BlockInfo {
+    /// Lowest and highest node id.
+    node_ids: Option<(i64, i64)>,
+    has_ways: bool,
+    has_relations: bool,
+}
+
+impl BlockInfo {
+    /// Notes a node of the block.
+    fn add_node(&mut self, id: i64) {
+        let (lo, hi) = self.node_ids.get_or_insert((id, id));
+        (*lo, *hi) = ((*lo).min(id), (*hi).max(id));
+    }
+
+    /// Notes whether a group of the block has ways or relations.
+    fn add_group(&mut self, group: &osmpbf::PrimitiveGroup) {
+        self.has_ways |= group.ways().next().is_some();
+        self.has_relations |= group.relations().next().is_some();
+    }
+
+    /// Whether the block's node ids may include one of `ids` (sorted).
+    fn may_hold_node(&self, ids: &[i64]) -> bool {
+        self.node_ids.is_some_and(|(lo, hi)| {
+            let k = ids.partition_point(|id| *id < lo);
+            k < ids.len() && ids[k] <= hi
+        })
+    }
+}
+
+/// The [`BlockInfo`] of every data block of an extract, by block index.
+#[derive(Debug, Default)]
+struct BlockIndex(Vec<(usize, BlockInfo)>);
+
+impl BlockIndex {
+    /// The index of `(block index, info)` pairs in any order.
+    fn new(mut blocks: Vec<(usize, BlockInfo)>) -> BlockIndex {
+        blocks.sort_unstable_by_key(|b| b.0);
+        BlockIndex(blocks)
+    }
+
+    /// The indices, sorted, of the blocks whose info `keep` accepts.
+    fn blocks_where(&self, keep: impl Fn(&BlockInfo) -> bool) -> Vec<usize> {
+        self.0
+            .iter()
+            .filter(|(_, info)| keep(info))
+            .map(|(i, _)| *i)
+            .collect()
+    }
 }
 
 /// Node coordinates found in pass 3.

@@ -12,8 +12,8 @@ pub mod http;
 pub mod mbtiles;
 
 use crate::imagery::{Crs, GeoImage, Placement};
-use crate::render::geom::pt;
-use crate::render::view::MapView;
+use crate::view::geom::pt;
+use crate::view::MapView;
 use std::path::PathBuf;
 
 /// Half the Web Mercator world's width, metres (π × 6 378 137).

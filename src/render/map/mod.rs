@@ -54,25 +54,45 @@ pub fn render_map(
     basemap: &Basemap,
     out: &Path,
 ) -> Result<MapLayout, RenderError> {
-    render_map_over(spec, sites, incidents, rows, basemap, &(), None, out)
+    let over = Backgrounds::basemap(basemap);
+    render_map_over(spec, sites, incidents, rows, &over, out)
 }
 
-/// Draws the map over the ground `ground` gives for its extent (streets, buildings, … from an
-/// OpenStreetMap extract), with a backdrop (imagery, tiles) under it when one is given, and
-/// writes it to `out` (PNG or SVG by extension, atomically, with a world file beside a PNG).
-// The map's inputs, its three backgrounds and the file: each is needed, none is optional.
-#[allow(clippy::too_many_arguments)]
+/// What a map is drawn over, bottom up: a backdrop (imagery, tiles) when one is given, the
+/// ground of its extent (streets, buildings, … from an OpenStreetMap extract), and the
+/// small-scale basemap (countries, regions, cities: the overview and the inset).
+#[derive(Clone, Copy)]
+pub struct Backgrounds<'a> {
+    /// Countries, regions, lakes and cities.
+    pub basemap: &'a Basemap,
+    /// The ground of the map's extent (`&()` for none).
+    pub ground: &'a dyn GroundSource,
+    /// Imagery or tiles under everything else.
+    pub backdrop: Option<&'a dyn Backdrop>,
+}
+
+impl<'a> Backgrounds<'a> {
+    /// The basemap alone: no ground, no backdrop.
+    pub fn basemap(basemap: &'a Basemap) -> Self {
+        Backgrounds {
+            basemap,
+            ground: &(),
+            backdrop: None,
+        }
+    }
+}
+
+/// Draws the map over its backgrounds `over` and writes it to `out` (PNG or SVG by extension,
+/// atomically, with a world file beside a PNG).
 pub fn render_map_over(
     spec: &MapSpec,
     sites: &[Site],
     incidents: &[Incident],
     rows: &[ProximityRow],
-    basemap: &Basemap,
-    ground: &dyn GroundSource,
-    backdrop: Option<&dyn Backdrop>,
+    over: &Backgrounds,
     out: &Path,
 ) -> Result<MapLayout, RenderError> {
-    let (scene, layout) = build_map_over(spec, sites, incidents, rows, basemap, ground, backdrop)?;
+    let (scene, layout) = build_map_over(spec, sites, incidents, rows, over)?;
     super::write_scene(&scene, out)?;
     Ok(layout)
 }
@@ -116,12 +136,11 @@ pub fn build_map(
     rows: &[ProximityRow],
     basemap: &Basemap,
 ) -> Result<(Scene, MapLayout), RenderError> {
-    build_map_over(spec, sites, incidents, rows, basemap, &(), None)
+    build_map_over(spec, sites, incidents, rows, &Backgrounds::basemap(basemap))
 }
 
-/// Builds the map's scene and layout over the ground `ground` gives for its extent (read and
-/// drawn only on maps of at most 10 km either side of the centre) and over a backdrop (imagery,
-/// tiles) when one is given, without writing anything. A backdrop replaces the land colour and
+/// Builds the map's scene and layout over its backgrounds `over`, without writing anything.
+/// The ground is read and drawn only on maps of at most 10 km either side of the centre. A backdrop replaces the land colour and
 /// the basemap's regions, the legend and credits say what it is, and the lines drawn over it get
 /// a light casing so they stay legible.
 pub fn build_map_over(
@@ -129,10 +148,13 @@ pub fn build_map_over(
     sites: &[Site],
     incidents: &[Incident],
     rows: &[ProximityRow],
-    basemap: &Basemap,
-    ground: &dyn GroundSource,
-    backdrop: Option<&dyn Backdrop>,
+    over: &Backgrounds,
 ) -> Result<(Scene, MapLayout), RenderError> {
+    let Backgrounds {
+        basemap,
+        ground,
+        backdrop,
+    } = *over;
     let page = spec.page;
     let u = page.px_per_pt();
     let a = areas(&page, u);

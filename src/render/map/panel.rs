@@ -73,6 +73,23 @@ impl Ctx<'_> {
                 .collect();
             notes.splice(at..at, caveats);
         }
+        // Where the outline of a detail map's site comes from (an OSM footprint, or why it
+        // stayed a point), as the basis of every figure measured to it says.
+        if let Some(focus) = &drawn.focus {
+            let at = notes
+                .iter()
+                .position(|n| n.starts_with("Projection:"))
+                .unwrap_or(notes.len());
+            let mut footprints: Vec<String> = self
+                .sites
+                .iter()
+                .filter(|s| s.id == focus.id)
+                .filter_map(|s| s.details().footprint.as_deref())
+                .map(|f| format!("{}.", capitalised(f)))
+                .collect();
+            footprints.dedup();
+            notes.splice(at..at, footprints);
+        }
         if drawn.focus.is_none() && shown.len() > MAX_LABELLED {
             notes.insert(
                 0,
@@ -158,7 +175,11 @@ impl Ctx<'_> {
         if self.sites.iter().any(|s| {
             s.position_source().is_some_and(|p| {
                 p.to_ascii_lowercase().contains("openstreetmap") || p.contains("OSM")
-            })
+            }) || s
+                .details()
+                .footprint
+                .as_deref()
+                .is_some_and(|f| f.starts_with("footprint: OSM"))
         }) {
             attribution.push("© OpenStreetMap contributors (ODbL)".into());
         }
@@ -169,4 +190,13 @@ impl Ctx<'_> {
         }
         attribution.join(". ")
     }
+}
+
+/// `text` with its first letter in upper case.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }

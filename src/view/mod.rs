@@ -1,10 +1,14 @@
-//! From the Earth to the page: the map projection chosen for an extent, and the affine step
-//! from projected metres to page pixels.
+//! From the Earth to the page: the map projection chosen for an extent, the affine step
+//! from projected metres to page pixels ([`MapView`]), and the page's own geometry
+//! ([`geom`]: points and rectangles in pixels). Below both the readers that fit imagery to
+//! a map ([`crate::io`]) and the renderer ([`crate::render`]), which re-exports both.
 
-use super::geom::{pt, Pt, Rect};
+pub mod geom;
+
 use crate::geodesy;
 use crate::projection::{Projection, ProjectionDef, ProjectionError};
 use geo_types::{coord, Coord, Point};
+use geom::{pt, Pt, Rect};
 
 /// The projection engine for a definition (the crate's default engine).
 pub fn engine(def: &ProjectionDef) -> Result<Box<dyn Projection>, ProjectionError> {
