@@ -29,6 +29,11 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
+/// Rows decoded at a time: enough for every core to convert a batch's rows
+/// in parallel (Parquet's default, 1,024, leaves them mostly idle), few
+/// enough to keep the decoded batches in flight small.
+const BATCH_ROWS: usize = 32_768;
+
 /// Whether a file name says Parquet (`.parquet`, `.geoparquet`).
 pub fn is_parquet(path: &Path) -> bool {
     path.extension()
@@ -40,14 +45,37 @@ pub fn is_parquet(path: &Path) -> bool {
 /// it is read (see [`arrow::sites`] for the columns).
 pub fn read_sites(path: &Path) -> Result<Vec<Site>, InputError> {
     let (batches, geometry) = read_batches(path)?;
-    arrow::sites_from(batches, Some(&geometry), &path.display().to_string())
+    let file = path.display().to_string();
+    prefetched(batches, |b| arrow::sites_from(b, Some(&geometry), &file))
 }
 
 /// Reads the incidents (impact points) of a GeoParquet file, converting
 /// each batch of rows as it is read (see [`arrow::incidents`]).
 pub fn read_incidents(path: &Path) -> Result<Vec<Incident>, InputError> {
     let (batches, geometry) = read_batches(path)?;
-    arrow::incidents_from(batches, Some(&geometry), &path.display().to_string())
+    let file = path.display().to_string();
+    prefetched(batches, |b| arrow::incidents_from(b, Some(&geometry), &file))
+}
+
+/// Runs `convert` over `batches` while a thread of its own decodes the next
+/// ones (at most two ahead): decompressing and decoding Parquet is serial,
+/// converting a batch runs on every core, and the two then overlap.
+fn prefetched<T>(
+    batches: impl Iterator<Item = Result<RecordBatch, InputError>> + Send,
+    convert: impl FnOnce(&mut dyn Iterator<Item = Result<RecordBatch, InputError>>) -> T,
+) -> T {
+    std::thread::scope(|scope| {
+        let (sender, received) = std::sync::mpsc::sync_channel(2);
+        scope.spawn(move || {
+            for batch in batches {
+                // The converter stopped (a bad row): decode no more.
+                if sender.send(batch).is_err() {
+                    break;
+                }
+            }
+        });
+        convert(&mut received.into_iter())
+    })
 }
 
 /// A file's record batches, read one at a time (a row group is decoded as
@@ -95,6 +123,7 @@ pub fn read_batches(
     let mask = ProjectionMask::roots(builder.parquet_schema(), kept.iter().copied());
     let reader = builder
         .with_projection(mask)
+        .with_batch_size(BATCH_ROWS)
         .build()
         .map_err(|e| bad(format!("cannot be read ({e})")))?;
     // The encoding the GeoParquet metadata gives, on the geometry field.
