@@ -22,12 +22,15 @@ the PySpark recipe):
    the halo (`partition.reach_m`), so an answer at a distance of at most
    `reach` is the true nearest site; sites keep their file order, so ties
    break as on one machine.
-5. Incidents whose answer lies farther are widened: asked again with the
-   halo doubled, until the halo spans the whole globe.
+5. Incidents whose answer lies farther are widened: asked again with a halo
+   that guarantees the farthest answer found (`partition.next_halo`, at
+   least doubled), so that every incident that found a site is exact in the
+   next round; until the halo spans the whole globe.
 """
 
 import argparse
 import json
+import math
 import sys
 import time
 
@@ -38,7 +41,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 import impactmap
-from impactmap.partition import Stripes, exact, halos, write_geoparquet
+from impactmap.partition import Stripes, exact, halo_deg, next_halo, reach_m, write_geoparquet
 
 
 def fragments(path):
@@ -77,18 +80,21 @@ def sites_rows(fragment, rows):
 
 def answer(incidents, sites, reach, band):
     """Nearest sites of a stripe's incidents: (exact rows, incidents to widen,
-    how many of the exact answers lie outside the stripe, in its halo)."""
+    the farthest answer among those in metres (NaN when the stripe found no
+    site), how many of the exact answers lie outside the stripe, in its halo)."""
     incidents = pa.concat_tables(incidents)
     sites = [s for s in sites if s.num_rows]
     if incidents.num_rows == 0 or not sites:
-        return None, incidents, 0
+        return None, incidents, math.nan, 0
     rows = impactmap.nearest(incidents.drop_columns(["_row"]), pa.concat_tables(sites))
     rows = rows.append_column("_row", incidents["_row"])
-    done = pa.array(exact(rows["distance_m"].to_numpy(zero_copy_only=False), reach))
-    rows = rows.filter(done)
+    distance = rows["distance_m"].to_numpy(zero_copy_only=False)
+    done = exact(distance, reach)
+    farthest = float(np.max(distance[~done])) if not done.all() else 0.0
+    rows = rows.filter(pa.array(done))
     lon = rows["nearest_lon"].to_numpy()
     outside = int(np.count_nonzero((lon < band[0]) | (lon > band[1])))
-    return rows, incidents.filter(pc.invert(done)), outside
+    return rows, incidents.filter(pa.array(~done)), farthest, outside
 
 
 def run(sites_path, incidents_path, out_path, client, partitions, halo_m):
@@ -110,27 +116,30 @@ def run(sites_path, incidents_path, out_path, client, partitions, halo_m):
     )
 
     done, rounds, widened, from_halo = [], 0, [], 0
-    for halo, reach in halos(halo_m, max_lat):
-        if not any(pending):
-            break
+    halo = halo_deg(halo_m, max_lat)
+    while any(pending):
         rounds += 1
+        reach = reach_m(halo, max_lat)
         tasks = []
         for p in range(len(stripes)):
             if not pending[p]:
                 continue
             sites = [delayed(sites_rows)(f, np.nonzero(stripes.reaching(b["xmin"], b["xmax"], p, halo))[0]) for f, b in zip(site_frags, boxes)]
-            tasks.append((p, delayed(answer, nout=3)(pending[p], sites, reach, stripes.span(p))))
+            tasks.append((p, delayed(answer, nout=4)(pending[p], sites, reach, stripes.span(p))))
         results = client.compute([t for _, t in tasks], sync=True)
-        count = 0
-        for (p, _), (rows, rest, outside) in zip(tasks, results):
+        count, farthest = 0, 0.0
+        for (p, _), (rows, rest, far, outside) in zip(tasks, results):
             from_halo += outside
             if rows is not None:
                 done.append(rows)
             pending[p] = [rest] if rest.num_rows else []
             count += rest.num_rows
+            if rest.num_rows:  # NaN (a stripe found no site) stays NaN
+                farthest = math.nan if math.isnan(far) else max(farthest, far)
         widened.append(count)
-    if any(pending):
-        raise ValueError(f"{sites_path} has no sites to answer the incidents with")
+        if any(pending) and halo >= 360.0:
+            raise ValueError(f"{sites_path} has no sites to answer the incidents with")
+        halo = next_halo(halo, farthest, max_lat)
 
     table = pa.concat_tables(done).sort_by("_row").drop_columns(["_row"])
     write_geoparquet(table, out_path)

@@ -55,7 +55,7 @@ def nearest_in_window(con, sites, incidents, window_m):
     dlon = math.degrees(window_m / (A * math.cos(math.radians(min(89.9, max_lat + dlat)))))
     con.register("sites", sites)
     con.register("incidents", incidents)
-    return con.execute(
+    return con.sql(
         """
         SELECT i.id AS incident_id, s.id AS site_id,
                impactmap_distance(i.geometry, s.geometry) AS distance_m
@@ -65,7 +65,7 @@ def nearest_in_window(con, sites, incidents, window_m):
         QUALIFY row_number() OVER (PARTITION BY i.id ORDER BY distance_m, s.id) = 1
         ORDER BY i.id
         """,
-        {"dlon": dlon, "dlat": dlat},
+        params={"dlon": dlon, "dlat": dlat},
     ).to_arrow_table()
 
 

@@ -24,13 +24,15 @@ How it stays exact (as the Dask recipe; the partitioning is
    answers each stripe's incidents with `impactmap.nearest`, sites in file
    order, so that ties break as on one machine.
 4. An answer at most `reach` metres away is the true nearest site
-   (`partition.reach_m`). The others are asked again with the halo doubled,
-   until it spans the globe; each round's answers are checkpointed.
+   (`partition.reach_m`). The others are asked again with a halo that
+   guarantees the farthest answer found (`partition.next_halo`, at least
+   doubled), until it spans the globe; each round's answers are checkpointed.
 """
 
 import argparse
 import functools
 import json
+import math
 import os
 import sys
 import time
@@ -40,7 +42,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 import impactmap
-from impactmap.partition import Stripes, exact, halos, write_geoparquet
+from impactmap.partition import Stripes, exact, halo_deg, next_halo, reach_m, write_geoparquet
 
 BOX = ["xmin", "ymin", "xmax", "ymax"]
 ORDER = ["_file", "_row"]
@@ -160,10 +162,10 @@ def run(spark, sites_path, incidents_path, out_path, partitions, halo_m):
 
     done, rounds, widened, from_halo = [], 0, [], 0
     wanted = sorted(r.stripe for r in pending.select("stripe").distinct().collect())
-    for halo, reach in halos(halo_m, max_lat):
-        if not wanted:
-            break
+    halo = halo_deg(halo_m, max_lat)
+    while wanted:
         rounds += 1
+        reach = reach_m(halo, max_lat)
         near = sites.mapInArrow(functools.partial(spread, stripes, wanted, halo), StructType(stripe_type.fields + [StructField("row", site_type), *(sites.schema[k] for k in ORDER)]))
         both = near.select("stripe", *ORDER, F.col("row").alias("site"), F.lit(None).cast(incident_type).alias("incident")).unionByName(
             pending.select("stripe", *ORDER, F.lit(None).cast(site_type).alias("site"), F.col("row").alias("incident"))
@@ -172,11 +174,19 @@ def run(spark, sites_path, incidents_path, out_path, partitions, halo_m):
         result = both.repartitionById(len(stripes), "stripe").mapInArrow(functools.partial(answer, stripes, reach, answer_type), out_type).localCheckpoint()
         done.append(result.where("exact").select(*ORDER, "answer"))
         pending = result.where("NOT exact").select("stripe", F.col("incident").alias("row"), *ORDER)
-        left, outside, wanted = result.agg(
-            F.count_if(~F.col("exact")), F.count_if(F.col("outside")), F.sort_array(F.collect_set(F.when(~F.col("exact"), F.col("stripe"))))
+        left, outside, wanted, farthest, lost = result.agg(
+            F.count_if(~F.col("exact")),
+            F.count_if(F.col("outside")),
+            F.sort_array(F.collect_set(F.when(~F.col("exact"), F.col("stripe")))),
+            F.max(F.when(~F.col("exact"), F.col("answer.distance_m"))),
+            F.count_if(~F.col("exact") & F.col("answer").isNull()),
         ).first()
         widened.append(left)
         from_halo += outside
+        if wanted and halo >= 360.0:
+            raise ValueError(f"{sites_path} has no sites to answer the incidents with")
+        # The farthest answer not accepted sets the next halo (unknown when a stripe found no site).
+        halo = next_halo(halo, math.nan if lost or farthest is None else farthest, max_lat)
 
     # The answers come to the driver (as in the Dask recipe), where they are put in input order.
     if done:

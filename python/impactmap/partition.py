@@ -4,7 +4,8 @@ The recipes in ``examples/python`` (Dask, PySpark) share this: sites are cut
 into longitude stripes, each stripe's task sees only the sites whose bounding
 box reaches into the stripe widened by a halo, and an answer is accepted only
 when its distance is at most what the halo guarantees; the others are asked
-again with the halo doubled, until it spans the globe.
+again with a halo that guarantees the farthest of them (`next_halo`), and at
+least doubled, until it spans the globe.
 
 Longitudes and latitudes are WGS84 degrees (EPSG:4326), distances geodesic
 metres on the WGS84 ellipsoid. Arrays are numpy arrays (NaN for a missing
@@ -14,7 +15,6 @@ value); this module needs numpy. `write_geoparquet` writes the answer.
 import json
 import math
 import os
-from collections.abc import Iterator
 
 import numpy as np
 import pyarrow as pa
@@ -57,15 +57,22 @@ def reach_m(halo: float, max_abs_lat: float) -> float:
     return lo
 
 
-def halos(first_m: float, max_abs_lat: float) -> Iterator[tuple[float, float]]:
-    """The widening rounds: (halo in degrees of longitude, metres it guarantees),
-    from a halo of `first_m` metres, doubling, the last one the whole globe
-    (360, inf), where every answer is exact."""
-    halo = halo_deg(first_m, max_abs_lat)
-    while halo < 360.0:
-        yield halo, reach_m(halo, max_abs_lat)
-        halo *= 2
-    yield 360.0, math.inf
+def next_halo(halo: float, farthest_m: float, max_abs_lat: float) -> float:
+    """The halo of the next widening round, degrees of longitude: twice `halo`,
+    and at least the halo that guarantees `farthest_m` metres, the farthest
+    answer found but not accepted (NaN when an incident found no site at all:
+    then only doubled); 360 is the whole globe.
+
+    The site an incident found lies within the halo it was found in, so a
+    wider halo finds it again or a nearer one: its true nearest site is at
+    most the distance found. A halo guaranteeing the farthest such distance
+    makes every incident that found a site exact in the next round, however
+    far its nearest site lies, instead of after many doublings."""
+    wider = 2.0 * halo
+    if not math.isnan(farthest_m):
+        # A thousandth more: reach_m rounds towards the safe side.
+        wider = max(wider, halo_deg(farthest_m * 1.001, max_abs_lat))
+    return min(wider, 360.0)
 
 
 def exact(distance_m: np.ndarray, reach: float) -> np.ndarray:

@@ -27,6 +27,13 @@ def test_geoparquet_inputs_read_as_geojson_and_csv(case):
     assert got == reference
 
 
+def test_nearest_reads_geoparquet_paths_as_the_command_line(case):
+    import impactmap
+
+    reference = cli_rows(case / "sites.geojson", case / "incidents.csv", case / "ref.csv")
+    assert_rows_equal(impactmap.nearest(str(case / "incidents.parquet"), str(case / "sites.parquet")), reference)
+
+
 def test_geoparquet_output_read_back_by_pyarrow(case):
     reference = cli_rows(case / "sites.geojson", case / "incidents.csv", case / "ref.csv")
     out = case / "out.parquet"

@@ -10,7 +10,7 @@ import pytest
 
 import impactmap
 from conftest import wkb_point
-from impactmap.partition import Stripes, exact, halo_deg, halos, reach_m
+from impactmap.partition import Stripes, exact, halo_deg, next_halo, reach_m
 
 
 def geodesic_m(a, b):
@@ -45,12 +45,19 @@ def test_reach_inverts_the_halo(max_lat):
     assert reach_m(360.0, max_lat) == math.inf
 
 
-def test_halos_double_until_the_whole_globe():
-    rounds = list(halos(20.0, 50.45))
-    assert rounds[0][1] == pytest.approx(20.0, rel=1e-9)
-    assert all(b[0] == 2 * a[0] for a, b in zip(rounds[:-2], rounds[1:-1]))
-    assert rounds[-1] == (360.0, math.inf) and rounds[-2][0] < 360.0 <= 2 * rounds[-2][0]
-    assert all(a[1] < b[1] for a, b in zip(rounds, rounds[1:]))
+def test_the_next_halo_doubles_and_reaches_the_farthest_answer():
+    halo = halo_deg(20.0, 50.45)
+    # No answer known (a stripe found no site): doubled, up to the whole globe.
+    assert next_halo(halo, math.nan, 50.45) == 2 * halo
+    assert next_halo(200.0, math.nan, 50.45) == 360.0
+    # An answer 3 km away: one round guarantees it, however many doublings that is.
+    wider = next_halo(halo, 3_000.0, 50.45)
+    assert wider > 2 * halo and reach_m(wider, 50.45) >= 3_000.0
+    assert exact([3_000.0], reach_m(wider, 50.45)).all()
+    # A near answer still doubles the halo.
+    assert next_halo(halo, 21.0, 50.45) == 2 * halo
+    # An answer whose halo would reach a pole: the whole globe.
+    assert next_halo(halo, 5_000_000.0, 50.45) == 360.0
 
 
 def test_stripes_hold_equal_counts_and_reach_across_the_antimeridian():
