@@ -54,7 +54,9 @@ pub fn read_sites(path: &Path) -> Result<Vec<Site>, InputError> {
 pub fn read_incidents(path: &Path) -> Result<Vec<Incident>, InputError> {
     let (batches, geometry) = read_batches(path)?;
     let file = path.display().to_string();
-    prefetched(batches, |b| arrow::incidents_from(b, Some(&geometry), &file))
+    prefetched(batches, |b| {
+        arrow::incidents_from(b, Some(&geometry), &file)
+    })
 }
 
 /// Runs `convert` over `batches` while a thread of its own decodes the next
