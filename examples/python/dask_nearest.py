@@ -36,7 +36,6 @@ import time
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
@@ -141,7 +140,10 @@ def run(sites_path, incidents_path, out_path, client, partitions, halo_m):
             raise ValueError(f"{sites_path} has no sites to answer the incidents with")
         halo = next_halo(halo, farthest, max_lat)
 
-    table = pa.concat_tables(done).sort_by("_row").drop_columns(["_row"])
+    if done:
+        table = pa.concat_tables(done).sort_by("_row").drop_columns(["_row"])
+    else:  # no incidents: the answer's columns, and no rows
+        table = impactmap.nearest(ds.dataset(incidents_path, format="parquet").head(0), read(site_frags[0]).slice(0, 1))
     write_geoparquet(table, out_path)
     return {"partitions": len(stripes), "rounds": rounds, "widened": widened[:-1], "from_halo": from_halo, "rows": table.num_rows}
 
