@@ -2,11 +2,13 @@
 //! "coordinates": […]}` with plain decimal numbers: the bulk of a large sites
 //! file, read several times faster than through a general JSON parser.
 //!
-//! It gives exactly what serde_json gives (a number with at most 15
+//! It gives exactly what serde_json gives: a number with at most 15
 //! significant digits and no exponent is `m / 10^k` either way, correctly
-//! rounded), and declines (`None`) anything else: other members, exponents,
-//! long numbers, escapes, unusual nesting. The caller then takes the general
-//! path.
+//! rounded; a longer one (the 17 digits Python and JavaScript write) or one
+//! with an exponent goes through the standard library's parser, correctly
+//! rounded as serde_json's `float_roundtrip` is. It declines (`None`)
+//! anything else: other members, escapes, unusual nesting. The caller then
+//! takes the general path.
 
 use super::fast::Coordinates;
 use geo_types::Coord;
@@ -299,9 +301,10 @@ impl<'a> Reader<'a> {
         self.byte(b':')
     }
 
-    /// A plain decimal: optional minus, digits, optional fraction; at most 15 digits.
+    /// A JSON number: optional minus, digits, optional fraction, optional exponent.
     fn number(&mut self) -> Option<f64> {
         self.ws();
+        let start = self.i;
         let negative = self.b.get(self.i) == Some(&b'-');
         self.i += usize::from(negative);
         let int_start = self.i;
@@ -318,15 +321,29 @@ impl<'a> Reader<'a> {
                 return None;
             }
         }
-        if int_len + fraction > 15 || matches!(self.b.get(self.i), Some(b'e' | b'E')) {
-            return None;
+        let exponent = matches!(self.b.get(self.i), Some(b'e' | b'E'));
+        if int_len + fraction <= 15 && !exponent {
+            let v = m as f64 / POW10[fraction];
+            return Some(if negative { -v } else { v });
         }
-        let v = m as f64 / POW10[fraction];
-        Some(if negative { -v } else { v })
+        if exponent {
+            self.i += 1;
+            if matches!(self.b.get(self.i), Some(b'+' | b'-')) {
+                self.i += 1;
+            }
+            if self.digits(&mut m) == 0 {
+                return None;
+            }
+        }
+        // The token is ASCII digits and signs: always UTF-8.
+        std::str::from_utf8(&self.b[start..self.i])
+            .ok()?
+            .parse()
+            .ok()
     }
 
-    /// Decimal digits from here, appended to `m` (wrapping: the caller
-    /// refuses more than 15 digits); their count.
+    /// Decimal digits from here, appended to `m` (wrapping: beyond 15 digits
+    /// the caller parses the text instead); their count.
     #[inline]
     fn digits(&mut self, m: &mut u64) -> usize {
         let rest = &self.b[self.i..];
@@ -415,6 +432,9 @@ mod tests {
             r#"{"type":"MultiPolygon","coordinates":[[[[0.1,0.2],[0.3,0.4],[0.5,0.6],[0.1,0.2]]],[[[1.25,2.5],[3,4],[5.125,6],[1.25,2.5]],[]]]}"#,
             r#"{"type":"Polygon","coordinates":[]}"#,
             r#"{"type":"Point","coordinates":[179.99999999999,-0.12345678901234]}"#,
+            // As Python and JavaScript write doubles: 17 digits, exponents.
+            r#"{"type":"Point","coordinates":[30.503915428279814,50.45000000000001]}"#,
+            r#"{"type":"Point","coordinates":[3e1,-5.0E+1,1.5e-7,12345678901234567890]}"#,
         ];
         for t in texts {
             let (kind, c) = geometry(t).unwrap_or_else(|| panic!("declined {t}"));
@@ -424,6 +444,33 @@ mod tests {
             assert_eq!(a.len(), b.len(), "{t}");
             for (x, y) in a.iter().zip(&b) {
                 assert_eq!(x.to_bits(), y.to_bits(), "{t}: {x} vs {y}");
+            }
+        }
+    }
+
+    #[test]
+    fn long_numbers_read_as_serde_json_reads_them() {
+        // Shortest round-trip texts of many doubles (up to 17 digits), and
+        // with exponents: bit for bit what serde_json (float_roundtrip) reads.
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        for _ in 0..20_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let lon = (x % 360_000_000_000) as f64 / 1e9 - 180.0 + 1.0 / 3.0 * 1e-9;
+            let lat = ((x >> 20) % 180_000_000) as f64 / 1e6 - 90.0;
+            for t in [
+                format!(r#"{{"type":"Point","coordinates":[{lon},{lat}]}}"#),
+                format!(r#"{{"type":"Point","coordinates":[{lon:e},{lat:E}]}}"#),
+            ] {
+                let (_, c) = geometry(&t).unwrap_or_else(|| panic!("declined {t}"));
+                let v: Value = serde_json::from_str(&t).unwrap();
+                let (a, b) = (flat(&c), serde_flat(&v["coordinates"]));
+                assert_eq!(
+                    a.iter().map(|x| x.to_bits()).collect::<Vec<_>>(),
+                    b.iter().map(|y| y.to_bits()).collect::<Vec<_>>(),
+                    "{t}"
+                );
             }
         }
     }
@@ -463,8 +510,8 @@ mod tests {
     fn declines_what_it_does_not_read_exactly() {
         for t in [
             r#"{"coordinates":[30,50],"type":"Point"}"#,
-            r#"{"type":"Point","coordinates":[3e1,50]}"#,
-            r#"{"type":"Point","coordinates":[30.1234567890123456,50]}"#,
+            r#"{"type":"Point","coordinates":[3e,50]}"#,
+            r#"{"type":"Point","coordinates":[3e+,50]}"#,
             r#"{"type":"Point","coordinates":[030,50]}"#,
             r#"{"type":"Point","coordinates":[30.,50]}"#,
             r#"{"type":"Point","coordinates":[30]}"#,
