@@ -26,14 +26,14 @@
 
 use super::{
     find_way, for_each_node, node_positions, owned, relation_polygons, rings, scan_blocks,
-    with_outer_tags, BlockIndex, BlockInfo, Member, MemberWay, NodeLookup, OsmError, Relation,
-    TagFilter, NOT_OWN_TAGS,
+    with_outer_tags, BlockIndex, BlockInfo, MemberWay, NodeLookup, OsmError, Relation, TagFilter,
+    NOT_OWN_TAGS,
 };
 use crate::geodesy::{point_to_multipolygon, point_to_polygon};
 use crate::model::{Site, SiteGeometry};
 use geo::{Area, BoundingRect};
 use geo_types::{MultiPolygon, Point, Polygon};
-use osmpbf::{PrimitiveBlock, RelMemberType};
+use osmpbf::PrimitiveBlock;
 use rustc_hash::FxHashSet;
 use std::path::Path;
 
@@ -483,15 +483,7 @@ fn elements_in(
             if !multipolygon || !relation_kept(r.id(), &tags, old_style) {
                 continue;
             }
-            let members = super::catch_quietly(|| {
-                r.members()
-                    .filter(|m| m.member_type == RelMemberType::Way)
-                    .map(|m| Member {
-                        way: m.member_id,
-                        inner: m.role().is_ok_and(|r| r == "inner"),
-                    })
-                    .collect::<Vec<_>>()
-            });
+            let members = super::way_members(&r);
             relations.push((
                 r.id(),
                 tags,

@@ -482,18 +482,7 @@ fn tagged_in(block: &PrimitiveBlock, filters: &Select) -> Tagged {
             let kind = filters.kind(r.tags());
             let old_style = r.tags().all(|(k, _)| NOT_OWN_TAGS.contains(&k));
             if kind.is_some() || old_style {
-                // osmpbf panics on a member type it does not know (a damaged
-                // block) instead of returning an error: that panic is caught
-                // here and the relation reported, so the rest is still read.
-                let members = catch_quietly(|| {
-                    r.members()
-                        .filter(|m| m.member_type == RelMemberType::Way)
-                        .map(|m| Member {
-                            way: m.member_id,
-                            inner: m.role().is_ok_and(|r| r == "inner"),
-                        })
-                        .collect::<Vec<_>>()
-                });
+                let members = way_members(&r);
                 let damaged = members.is_none();
                 t.relations.push(Matched {
                     id: r.id(),
@@ -514,6 +503,22 @@ fn tagged_in(block: &PrimitiveBlock, filters: &Select) -> Tagged {
 thread_local! {
     /// Set while [`catch_quietly`] runs its closure on this thread.
     static CATCHING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// A relation's way members with their roles, or `None` for a damaged
+/// relation: osmpbf panics on a member type it does not know (a damaged
+/// block) instead of returning an error, and that panic is caught here so
+/// the caller can report the relation and read on.
+fn way_members(r: &osmpbf::Relation) -> Option<Vec<Member>> {
+    catch_quietly(|| {
+        r.members()
+            .filter(|m| m.member_type == RelMemberType::Way)
+            .map(|m| Member {
+                way: m.member_id,
+                inner: m.role().is_ok_and(|r| r == "inner"),
+            })
+            .collect()
+    })
 }
 
 /// Runs `f`, turning a panic inside it into `None` without the panic message
