@@ -69,6 +69,8 @@ pub struct GlyphRun {
     pub x0: f64,
     /// Glyph ids and their pen positions along the baseline, font units from `x0`.
     pub glyphs: Vec<(u16, f64)>,
+    /// Advance width of the whole text, pixels.
+    pub width: f64,
 }
 
 /// Sets a text item: which glyphs go where (kerning included).
@@ -97,6 +99,7 @@ pub fn layout(t: &Text) -> GlyphRun {
         scale: s,
         x0,
         glyphs,
+        width,
     }
 }
 

@@ -248,7 +248,7 @@ fn write_text(out: &mut String, t: &Text) {
         let _ = write!(out, r#"<g fill="none"{}>{uses}</g>"#, stroke_attrs(&halo));
     }
     let _ = writeln!(out, r#"<g{}>{uses}</g></g>"#, fill_attrs(&t.paint));
-    let width = font::measure(&t.text, t.size, t.weight).width;
+    let width = run.width;
     if !t.text.trim().is_empty() && width > 0.0 {
         let bold = match t.weight {
             Weight::Bold => r#" font-weight="bold""#,
